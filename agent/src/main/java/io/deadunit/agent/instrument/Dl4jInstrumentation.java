@@ -1,0 +1,127 @@
+package io.deadunit.agent.instrument;
+
+import io.deadunit.agent.instrument.advice.ActivationFunctionAdvice;
+import io.deadunit.agent.instrument.advice.BackwardAdvice;
+import io.deadunit.agent.instrument.advice.ForwardAdvice;
+import io.deadunit.agent.instrument.advice.ForwardWithInputAdvice;
+import io.deadunit.agent.instrument.advice.InferenceStepAdvice;
+import io.deadunit.agent.instrument.advice.IterationAdvice;
+import io.deadunit.agent.instrument.advice.ModelInitAdvice;
+import io.deadunit.exporter.health.AgentHealth;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The one Byte Buddy pipeline: which DL4J types and methods get which advice. Advice is referenced by class and
+ * inlined, so it runs in the instrumented class's own frame; it calls only {@code io.deadunit.agent.probe.Probes}.
+ */
+public final class Dl4jInstrumentation {
+    static final String LAYER = "org.deeplearning4j.nn.api.Layer";
+    static final String MULTI_LAYER_NETWORK = "org.deeplearning4j.nn.multilayer.MultiLayerNetwork";
+    static final String COMPUTATION_GRAPH = "org.deeplearning4j.nn.graph.ComputationGraph";
+    static final String ACTIVATION = "org.nd4j.linalg.activations.IActivation";
+    static final String OPTIMIZER = "org.deeplearning4j.optimize.solvers.BaseOptimizer";
+    private static final String INDARRAY = "org.nd4j.linalg.api.ndarray.INDArray";
+    private static final String WORKSPACE_MGR = "org.deeplearning4j.nn.workspace.LayerWorkspaceMgr";
+
+    private Dl4jInstrumentation() {
+    }
+
+    public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentHealth health) {
+        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders();
+        return new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new ErrorListener(health))
+                .ignore(nameStartsWith("java.")
+                        .or(nameStartsWith("jdk."))
+                        .or(nameStartsWith("sun."))
+                        .or(nameStartsWith("com.sun."))
+                        .or(nameStartsWith("io.deadunit."))
+                        .or(nameStartsWith("org.bytedeco."))
+                        .or(nameStartsWith("com.fasterxml."))
+                        .or(nameStartsWith("com.google."))
+                        .or(nameStartsWith("org.apache.")))
+                .type(layerTypes(), dl4jLoaders)
+                .transform(advice(ForwardAdvice.class, activate(2).and(takesArgument(0, boolean.class)))
+                        .advice(activate(3).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class)),
+                                ForwardWithInputAdvice.class.getName())
+                        .advice(concrete("rnnActivateUsingStoredState", 4).and(takesArgument(1, boolean.class)),
+                                ForwardWithInputAdvice.class.getName())
+                        .advice(concrete("rnnTimeStep", 2).and(takesArgument(0, named(INDARRAY))),
+                                InferenceStepAdvice.class.getName())
+                        .advice(concrete("backpropGradient", 2).and(takesArgument(0, named(INDARRAY))),
+                                BackwardAdvice.class.getName())
+                        .advice(concrete("tbpttBackpropGradient", 3).and(takesArgument(0, named(INDARRAY))),
+                                BackwardAdvice.class.getName()))
+                .type(hasSuperType(named(ACTIVATION)).and(not(isInterface())), dl4jLoaders)
+                .transform(advice(ActivationFunctionAdvice.class,
+                        concrete("getActivation", 2).and(takesArgument(1, boolean.class))))
+                .type(named(MULTI_LAYER_NETWORK).or(named(COMPUTATION_GRAPH)), dl4jLoaders)
+                .transform(advice(ModelInitAdvice.class,
+                        concrete("init", 2).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class))))
+                .type(named(OPTIMIZER), dl4jLoaders)
+                .transform(advice(IterationAdvice.class,
+                        named("incrementIterationCount").and(isStatic()).and(takesArguments(2))))
+                .installOn(instrumentation);
+    }
+
+    /** Every implementation of a DL4J layer, but not the networks, which implement {@code Layer} too. */
+    private static ElementMatcher.Junction<TypeDescription> layerTypes() {
+        return hasSuperType(named(LAYER))
+                .and(not(isInterface()))
+                .and(not(hasSuperType(named(MULTI_LAYER_NETWORK))))
+                .and(not(hasSuperType(named(COMPUTATION_GRAPH))));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> activate(int arguments) {
+        return concrete("activate", arguments).and(takesArgument(arguments - 1, named(WORKSPACE_MGR)));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> concrete(String name, int arguments) {
+        return named(name).and(takesArguments(arguments)).and(not(isAbstract()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(Class<?> advice,
+                                                              ElementMatcher<? super MethodDescription> methods) {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(Dl4jInstrumentation.class.getClassLoader())
+                .advice(methods, advice.getName());
+    }
+
+    /** Instrumentation failures are the agent's errors: counted and logged once, never fatal to the class. */
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        private final AgentHealth health;
+
+        ErrorListener(AgentHealth health) {
+            this.health = health;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            // Classes of other libraries that merely fail to resolve in a DL4J loader are none of our business.
+            if (typeName.startsWith("org.deeplearning4j.") || typeName.startsWith("org.nd4j.")) {
+                health.recordError("instrumenting " + typeName, throwable);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.deadunit.exporter.meters;
+
+import io.deadunit.exporter.health.AgentHealth;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/** The agent's own meters: its overhead on training threads and the errors it swallowed. */
+public final class AgentMeters implements MeterBinder {
+    private final AgentHealth health;
+
+    public AgentMeters(AgentHealth health) {
+        this.health = health;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("deadunit.agent.overhead", health, AgentHealth::overheadSeconds)
+                .baseUnit("seconds")
+                .description("Time spent in the agent's code on training threads")
+                .register(registry);
+        FunctionCounter.builder("deadunit.agent.errors", health, AgentHealth::errors)
+                .description("Failures inside the agent, swallowed so that training carries on")
+                .register(registry);
+    }
+}

@@ -1,0 +1,83 @@
+package io.deadunit.exporter.meters;
+
+import io.deadunit.exporter.monitor.LayerMonitor;
+import io.deadunit.exporter.stats.LayerSnapshot;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The statistics meters of one layer, read from its last closed window. Bound when the first window closes, so a
+ * layer never shows made-up values; {@code dl4j.layer.units} is bound earlier by {@link LayerUnitsMeter}, the
+ * unit-activity histogram lives in {@link UnitActivityHistogram}.
+ */
+final class LayerMeters implements MeterBinder {
+    private final LayerMonitor layer;
+    private final List<Meter> meters = new ArrayList<>();
+
+    LayerMeters(LayerMonitor layer) {
+        this.layer = layer;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Tags tags = LayerTags.of(layer);
+        gauge(registry, "dl4j.layer.dead.units", tags, "Units whose output was exactly 0 at every sampled position of the last window",
+                LayerSnapshot::deadUnits);
+        gauge(registry, "dl4j.layer.dead.units.ratio", tags, "Dead units over units, 0..1", LayerSnapshot::deadRatio);
+        for (int t = 0; t < LayerSnapshot.DORMANT_TAUS.length; t++) {
+            int tauIndex = t;
+            gauge(registry, "dl4j.layer.dormant.units", tags.and("tau", Double.toString(LayerSnapshot.DORMANT_TAUS[t])),
+                    "Units whose dormancy score (mean |output| over the layer's average) is at most tau",
+                    s -> s.dormantUnits(tauIndex));
+        }
+        gauge(registry, "dl4j.layer.saturated.units", tags,
+                "Units of a bounded activation within 1% of a bound on at least 99% of sampled positions",
+                LayerSnapshot::saturatedUnits);
+        gauge(registry, "dl4j.layer.activation.mean", tags, "Mean of the layer's outputs over the last window",
+                LayerSnapshot::activationMean);
+        gauge(registry, "dl4j.layer.activation.stddev", tags, "Standard deviation of the layer's outputs over the last window",
+                LayerSnapshot::activationStddev);
+        gauge(registry, "dl4j.layer.activation.zero.ratio", tags, "Fraction of the layer's outputs that are exactly 0",
+                LayerSnapshot::zeroRatio);
+        gauge(registry, "dl4j.layer.gradient.norm", tags,
+                "Mean L2 norm of the gradient arriving at the layer's output, over sampled iterations",
+                LayerSnapshot::gradientNorm);
+        gauge(registry, "dl4j.layer.zero.gradient.units", tags,
+                "Units that received exactly zero gradient at every sampled position of the last window",
+                LayerSnapshot::zeroGradientUnits);
+        meters.add(FunctionCounter.builder("dl4j.nonfinite.values", layer, LayerMonitor::forwardNonFiniteTotal)
+                .tags(tags).tag("phase", "forward")
+                .description("NaN or infinite values seen in sampled activations (forward) or gradients (backward)")
+                .register(registry));
+        meters.add(FunctionCounter.builder("dl4j.nonfinite.values", layer, LayerMonitor::backwardNonFiniteTotal)
+                .tags(tags).tag("phase", "backward")
+                .description("NaN or infinite values seen in sampled activations (forward) or gradients (backward)")
+                .register(registry));
+    }
+
+    List<Meter> meters() {
+        return meters;
+    }
+
+    private void gauge(MeterRegistry registry, String name, Tags tags, String description,
+                       ToDoubleFunction<LayerSnapshot> value) {
+        meters.add(Gauge.builder(name, layer, l -> read(l, value))
+                .tags(tags)
+                .description(description)
+                .strongReference(true)
+                .register(registry));
+    }
+
+    private static double read(LayerMonitor layer, ToDoubleFunction<LayerSnapshot> value) {
+        LayerSnapshot snapshot = layer.snapshot();
+        return snapshot == null ? Double.NaN : value.applyAsDouble(snapshot);
+    }
+}

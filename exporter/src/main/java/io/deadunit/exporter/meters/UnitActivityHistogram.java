@@ -1,0 +1,49 @@
+package io.deadunit.exporter.meters;
+
+import io.deadunit.exporter.monitor.LayerDescriptor;
+import io.deadunit.exporter.monitor.LayerMonitor;
+import io.deadunit.exporter.monitor.ModelMonitor;
+import io.deadunit.exporter.stats.LayerSnapshot;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * {@code dl4j_layer_unit_activity}: each window, every unit's share of active outputs, so Grafana can draw the
+ * distribution as a heatmap. A Prometheus client histogram rather than a Micrometer one because its first bucket
+ * must be {@code le="0"} (the units that never fired), and Micrometer only accepts positive bucket bounds.
+ */
+public final class UnitActivityHistogram {
+    /** Bucket upper bounds (inclusive): each unit's share of non-zero (bounded activations: non-saturated) outputs. */
+    public static final double[] BUCKETS = {0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1};
+
+    private final Histogram histogram;
+
+    public UnitActivityHistogram(PrometheusRegistry registry) {
+        histogram = Histogram.builder()
+                .name("dl4j_layer_unit_activity")
+                .help("Each window, every unit's share of active outputs (non-zero; bounded activations: non-saturated)")
+                .labelNames("model", "layer", "layer_index", "layer_type", "activation")
+                .classicUpperBounds(BUCKETS)
+                .classicOnly()
+                .register(registry);
+    }
+
+    void record(LayerMonitor layer, LayerSnapshot snapshot) {
+        DistributionDataPoint point = histogram.labelValues(labelValues(layer));
+        for (int u = 0; u < snapshot.units(); u++) {
+            point.observe(snapshot.unitActivity(u));
+        }
+    }
+
+    void remove(ModelMonitor model) {
+        for (LayerMonitor layer : model.layers()) {
+            histogram.remove(labelValues(layer));
+        }
+    }
+
+    private static String[] labelValues(LayerMonitor layer) {
+        LayerDescriptor d = layer.descriptor();
+        return new String[]{layer.model().name(), d.name(), Integer.toString(d.index()), d.type(), d.activation()};
+    }
+}

@@ -1,0 +1,79 @@
+package io.deadunit.exporter.monitor;
+
+import io.deadunit.exporter.util.WeakIdentityMap;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Every monitored model and layer in the JVM, keyed weakly by the identity of the application's objects, so a
+ * discarded model is collected and its monitors dropped ({@link #expunge()}).
+ */
+public final class MonitorRegistry {
+    private final WeakIdentityMap<Object, ModelMonitor> models = new WeakIdentityMap<>();
+    private final WeakIdentityMap<Object, LayerMonitor> layers = new WeakIdentityMap<>();
+    private final Map<String, AtomicInteger> ordinals = new ConcurrentHashMap<>();
+    private final Optional<String> modelName;
+    private final Sampling sampling;
+    private final MonitorListener listener;
+    private final AtomicInteger namedModels = new AtomicInteger();
+
+    /**
+     * @param modelName label of the first model (later ones get {@code NAME-2}, {@code NAME-3}…); when empty,
+     *                  models are named by kind and creation order: {@code multilayernetwork-0}
+     */
+    public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener) {
+        this.modelName = modelName;
+        this.sampling = sampling;
+        this.listener = listener;
+    }
+
+    /** Registers a model once; later calls return the same monitor. */
+    public ModelMonitor registerModel(Object model, String kind) {
+        return models.computeIfAbsent(model, m -> {
+            ModelMonitor monitor = new ModelMonitor(nextName(kind), sampling, listener);
+            listener.modelAdded(monitor);
+            return monitor;
+        });
+    }
+
+    /** Registers a layer of a model once; the descriptor is computed only the first time. */
+    public LayerMonitor registerLayer(Object layer, ModelMonitor model,
+                                      Function<Object, LayerDescriptor> describe) {
+        return layers.computeIfAbsent(layer, l -> model.addLayer(describe.apply(l)));
+    }
+
+    /** The monitor of a registered layer, or null: the hot-path lookup. */
+    public LayerMonitor layer(Object layer) {
+        return layers.get(layer);
+    }
+
+    public ModelMonitor model(Object model) {
+        return models.get(model);
+    }
+
+    public List<ModelMonitor> models() {
+        return models.values();
+    }
+
+    /** Drops the monitors of collected models and layers; tells the listener which models are gone. */
+    public void expunge() {
+        layers.expunge();
+        for (ModelMonitor gone : models.expunge()) {
+            listener.modelRemoved(gone);
+        }
+    }
+
+    private String nextName(String kind) {
+        if (modelName.isPresent()) {
+            int n = namedModels.incrementAndGet();
+            return n == 1 ? modelName.get() : modelName.get() + "-" + n;
+        }
+        int ordinal = ordinals.computeIfAbsent(kind, k -> new AtomicInteger()).getAndIncrement();
+        return kind + "-" + ordinal;
+    }
+}

@@ -1,0 +1,27 @@
+package io.deadunit.exporter.monitor;
+
+/** How often to observe and how long a window is, in iterations; shared by every model, changeable at run time. */
+public final class Sampling {
+    private volatile int sampleEvery;
+    private volatile int window;
+
+    public Sampling(int sampleEvery, int window) {
+        set(sampleEvery, window);
+    }
+
+    public void set(int sampleEvery, int window) {
+        if (sampleEvery < 1 || window < 1) {
+            throw new IllegalArgumentException("sampleEvery and window must be at least 1");
+        }
+        this.sampleEvery = sampleEvery;
+        this.window = window;
+    }
+
+    public int sampleEvery() {
+        return sampleEvery;
+    }
+
+    public int window() {
+        return window;
+    }
+}

@@ -1,0 +1,43 @@
+package io.deadunit.exporter.server;
+
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpPrincipal;
+
+import java.util.Set;
+
+/**
+ * Runs before every handler of the endpoint. The Prometheus {@code HTTPServer} puts one authenticator on all its
+ * contexts and offers no other hook, so this is where requests are narrowed: only GET and HEAD (else 405), then
+ * credentials when basic auth is on (401), then only the exact known paths (404; the JDK matches contexts by
+ * prefix, so {@code /metricsXYZ} would otherwise be served). Rejections carry no body, hence no stack traces.
+ */
+final class RequestGate extends Authenticator {
+    static final Set<String> PATHS = Set.of(RootHandler.INDEX_PATH, MetricsEndpoint.METRICS_PATH,
+            MetricsEndpoint.HEALTH_PATH, MetricsEndpoint.HEALTH_ALIAS_PATH);
+    private static final Success ANONYMOUS = new Success(new HttpPrincipal("anonymous", PasswordCheck.REALM));
+
+    private final Authenticator credentials;
+
+    /** @param credentials checks user and password, or {@code null} when basic auth is off */
+    RequestGate(Authenticator credentials) {
+        this.credentials = credentials;
+    }
+
+    @Override
+    public Result authenticate(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            return new Failure(405);
+        }
+        Result result = credentials == null ? ANONYMOUS : credentials.authenticate(exchange);
+        if (!(result instanceof Success)) {
+            return result;
+        }
+        if (!PATHS.contains(exchange.getRequestURI().getPath())) {
+            return new Failure(404);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,133 @@
+package io.deadunit.exporter.stats;
+
+/**
+ * Accumulates one layer's forward activations and backward gradients over a window and turns them into a
+ * {@link LayerSnapshot} when the window closes. Not thread-safe: owned by the layer's training thread.
+ */
+public final class LayerWindow {
+    /** A unit is saturated when at least this share of its sampled outputs sit at a bound. */
+    public static final double SATURATED_SHARE = 0.99;
+
+    private final boolean bounded;
+    private final UnitAccumulator forward;
+    private final UnitAccumulator backward = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+    private double gradientNormSum;
+    private int gradientNorms;
+
+    private long forwardNonFinite;
+    private long backwardNonFinite;
+
+    public LayerWindow(ActivationBounds bounds) {
+        this.bounded = bounds.isBounded();
+        this.forward = new UnitAccumulator(bounds);
+    }
+
+    public void addActivations(TensorData data, long offset, long[] shape, long[] stride, int unitAxis) {
+        long before = forward.nonFinite();
+        UnitScanner.scan(data, offset, shape, stride, unitAxis, forward);
+        forwardNonFinite += forward.nonFinite() - before;
+    }
+
+    public void addGradients(TensorData data, long offset, long[] shape, long[] stride, int unitAxis) {
+        double squaresBefore = backward.sumSquares();
+        long before = backward.nonFinite();
+        UnitScanner.scan(data, offset, shape, stride, unitAxis, backward);
+        gradientNormSum += Math.sqrt(backward.sumSquares() - squaresBefore);
+        gradientNorms++;
+        backwardNonFinite += backward.nonFinite() - before;
+    }
+
+    /** Units seen in the last forward pass, or -1 before the first one. */
+    public int units() {
+        return forward.units();
+    }
+
+    /** Non-finite activations seen since the layer was first observed. */
+    public long forwardNonFiniteTotal() {
+        return forwardNonFinite;
+    }
+
+    /** Non-finite gradients seen since the layer was first observed. */
+    public long backwardNonFiniteTotal() {
+        return backwardNonFinite;
+    }
+
+    public boolean hasActivations() {
+        return forward.tensors() > 0;
+    }
+
+    /** Statistics of the window so far, or null when no forward pass was seen; then starts a new window. */
+    public LayerSnapshot close() {
+        LayerSnapshot snapshot = hasActivations() ? snapshot() : null;
+        forward.reset();
+        backward.reset();
+        gradientNormSum = 0;
+        gradientNorms = 0;
+        return snapshot;
+    }
+
+    /** Statistics of the window so far, leaving it open (for the exit summary). */
+    public LayerSnapshot peek() {
+        return hasActivations() ? snapshot() : null;
+    }
+
+    private LayerSnapshot snapshot() {
+        int units = forward.units();
+        long positions = forward.positionsPerUnit();
+        int dead = 0;
+        int saturated = 0;
+        double totalMeanAbs = 0;
+        double[] activity = new double[units];
+        for (int u = 0; u < units; u++) {
+            long nonZero = forward.nonZero(u);
+            long atBound = forward.saturated(u);
+            if (nonZero == 0) {
+                dead++;
+            }
+            if (bounded && atBound >= SATURATED_SHARE * positions) {
+                saturated++;
+            }
+            activity[u] = positions == 0 ? 0
+                    : (double) (bounded ? positions - atBound : nonZero) / positions;
+            totalMeanAbs += forward.sumAbs(u);
+        }
+        int[] dormant = dormantCounts(units, totalMeanAbs / units);
+
+        long finite = forward.count() - forward.nonFinite();
+        double mean = finite == 0 ? Double.NaN : forward.sum() / finite;
+        double variance = finite == 0 ? Double.NaN : Math.max(0, forward.sumSquares() / finite - mean * mean);
+        double zeroRatio = forward.count() == 0 ? Double.NaN : (double) forward.zeros() / forward.count();
+
+        double gradientNorm = Double.NaN;
+        double zeroGradientUnits = Double.NaN;
+        if (gradientNorms > 0 && backward.units() == units) {
+            gradientNorm = gradientNormSum / gradientNorms;
+            int zeroGradient = 0;
+            for (int u = 0; u < units; u++) {
+                if (backward.nonZero(u) == 0) {
+                    zeroGradient++;
+                }
+            }
+            zeroGradientUnits = zeroGradient;
+        }
+        return new LayerSnapshot(units, positions, dead, dormant, saturated, mean, Math.sqrt(variance), zeroRatio,
+                activity, gradientNorm, zeroGradientUnits);
+    }
+
+    /**
+     * Dormancy score of unit i: its mean |activation| over the layer's average mean |activation|. Both sides
+     * share the same positions, so sums can stand for means. A layer whose outputs are all 0 is wholly dormant.
+     */
+    private int[] dormantCounts(int units, double averageSumAbs) {
+        int[] dormant = new int[LayerSnapshot.DORMANT_TAUS.length];
+        for (int u = 0; u < units; u++) {
+            double score = averageSumAbs == 0 ? 0 : forward.sumAbs(u) / averageSumAbs;
+            for (int t = 0; t < dormant.length; t++) {
+                if (score <= LayerSnapshot.DORMANT_TAUS[t]) {
+                    dormant[t]++;
+                }
+            }
+        }
+        return dormant;
+    }
+}

@@ -1,0 +1,68 @@
+package io.deadunit.exporter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        AgentConfig config = AgentConfig.defaults();
+
+        assertThat(config.enabled()).isTrue();
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(9404);
+        assertThat(config.sampleEvery()).isEqualTo(10);
+        assertThat(config.window()).isEqualTo(100);
+        assertThat(config.observesTraining()).isTrue();
+        assertThat(config.observesInference()).isFalse();
+        assertThat(config.model()).isEmpty();
+        assertThat(config.summary()).isTrue();
+        assertThat(config.maxLayers()).isEqualTo(1000);
+        assertThat(config.jmx()).isTrue();
+        assertThat(config.user()).isEmpty();
+        assertThat(config.passwordFile()).isEmpty();
+        assertThat(config.keystore()).isEmpty();
+        assertThat(config.keystorePasswordFile()).isEmpty();
+        assertThat(config.basicAuth()).isFalse();
+        assertThat(config.tls()).isFalse();
+    }
+
+    @Test
+    void builderRejectsOutOfRangeValues() {
+        AgentConfig.Builder b = AgentConfig.builder();
+
+        assertThatThrownBy(() -> b.port(65536)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> b.port(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.sampleEvery(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.window(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxLayers(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.phases(false, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.host("not a host")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.model("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.user("a:b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void toBuilderCopiesEverything() {
+        AgentConfig config = AgentConfig.builder().enabled(false).host("::1").port(0).sampleEvery(3).window(7)
+                .phases(true, true).model("m").summary(false).maxLayers(5).jmx(false).user("u")
+                .passwordFile(Path.of("pw")).keystore(Path.of("ks")).keystorePasswordFile(Path.of("kpw")).build();
+
+        assertThat(config.toBuilder().build()).isEqualTo(config).hasSameHashCodeAs(config);
+        assertThat(config.toBuilder().port(1).build()).isNotEqualTo(config);
+        assertThat(config.toString()).contains("phases=train+inference", "host=::1");
+    }
+
+    @Test
+    void missingSecurityPartnerNamesTheAbsentKey() {
+        assertThat(AgentConfig.builder().user("u").build().missingSecurityPartner()).contains("passwordFile");
+        assertThat(AgentConfig.builder().passwordFile(Path.of("p")).build().missingSecurityPartner()).contains("user");
+        assertThat(AgentConfig.builder().keystore(Path.of("k")).build().missingSecurityPartner())
+                .contains("keystorePasswordFile");
+        assertThat(AgentConfig.builder().keystorePasswordFile(Path.of("k")).build().missingSecurityPartner()).isEmpty();
+    }
+}

@@ -1,0 +1,104 @@
+package io.deadunit.exporter.monitor;
+
+import io.deadunit.exporter.stats.FloatTensorData;
+import io.deadunit.exporter.stats.LayerSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ModelMonitorTest {
+    private final List<String> events = new ArrayList<>();
+    private final MonitorListener recorder = new MonitorListener() {
+        @Override
+        public void modelAdded(ModelMonitor model) {
+            events.add("model " + model.name());
+        }
+
+        @Override
+        public void layerSeen(LayerMonitor layer) {
+            events.add("seen " + layer.descriptor().name() + " " + layer.units());
+        }
+
+        @Override
+        public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
+            events.add("window " + layer.descriptor().name() + " dead " + snapshot.deadUnits()
+                    + " positions " + snapshot.positionsPerUnit());
+        }
+
+        @Override
+        public void modelRemoved(ModelMonitor model) {
+            events.add("removed " + model.name());
+        }
+    };
+
+    private static void feed(LayerMonitor layer, float... values) {
+        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, values.length},
+                new long[]{values.length, 1});
+    }
+
+    @Test
+    void samplesEveryKthIterationAndClosesWindowsEveryNIterations() {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(2, 4), recorder);
+        Object model = new Object();
+        Object layerKey = new Object();
+        ModelMonitor monitor = registry.registerModel(model, "multilayernetwork");
+        LayerMonitor layer = registry.registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+
+        List<Boolean> sampled = new ArrayList<>();
+        for (int iteration = 0; iteration < 8; iteration++) {
+            sampled.add(layer.isSampling(true));
+            if (layer.isSampling(true)) {
+                feed(layer, 0, 1);
+            }
+            monitor.onIterationDone(0.5);
+        }
+
+        assertThat(sampled).containsExactly(true, false, true, false, true, false, true, false);
+        assertThat(events).containsExactly(
+                "model multilayernetwork-0",
+                "seen dense 2",
+                "window dense dead 1 positions 2",
+                "window dense dead 1 positions 2");
+        assertThat(monitor.iterations()).isEqualTo(8);
+        assertThat(monitor.score()).isEqualTo(0.5);
+    }
+
+    @Test
+    void modelsGetStableReadableNamesAndAnOverride() {
+        MonitorRegistry byKind = new MonitorRegistry(Optional.empty(), new Sampling(1, 1), recorder);
+        assertThat(byKind.registerModel(new Object(), "multilayernetwork").name()).isEqualTo("multilayernetwork-0");
+        assertThat(byKind.registerModel(new Object(), "computationgraph").name()).isEqualTo("computationgraph-0");
+        assertThat(byKind.registerModel(new Object(), "multilayernetwork").name()).isEqualTo("multilayernetwork-1");
+
+        MonitorRegistry named = new MonitorRegistry(Optional.of("mnist"), new Sampling(1, 1), recorder);
+        assertThat(named.registerModel(new Object(), "multilayernetwork").name()).isEqualTo("mnist");
+        assertThat(named.registerModel(new Object(), "multilayernetwork").name()).isEqualTo("mnist-2");
+    }
+
+    @Test
+    void registeringTheSameModelTwiceKeepsOneMonitor() {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1), recorder);
+        Object model = new Object();
+        assertThat(registry.registerModel(model, "computationgraph"))
+                .isSameAs(registry.registerModel(model, "computationgraph"));
+    }
+
+    @Test
+    void aCollectedModelIsRemoved() throws InterruptedException {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1), recorder);
+        registry.registerModel(new Object(), "multilayernetwork");
+        for (int attempt = 0; attempt < 50 && !events.contains("removed multilayernetwork-0"); attempt++) {
+            System.gc();
+            Thread.sleep(20);
+            registry.expunge();
+        }
+        assertThat(events).contains("removed multilayernetwork-0");
+        assertThat(registry.models()).isEmpty();
+    }
+}

@@ -1,0 +1,227 @@
+package io.deadunit.exporter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.deadunit.exporter.config.AgentConfig;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MetricsEndpointTest {
+    private static final AgentConfig ANY_PORT = AgentConfig.builder().port(0).build();
+
+    private final Http http = new Http();
+    private MetricsEndpoint endpoint;
+
+    @AfterEach
+    void close() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    @Test
+    void servesTheRegistryAsPrometheusText() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.get(endpoint.url());
+
+        assertThat(endpoint.port()).isPositive();
+        assertThat(endpoint.url()).isEqualTo("http://127.0.0.1:" + endpoint.port() + "/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+        assertThat(response.body()).contains(TestRegistries.COUNTER_LINE);
+    }
+
+    @Test
+    void servesOpenMetricsWhenAsked() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.get(endpoint.url(), "Accept",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/openmetrics-text"));
+        assertThat(response.body()).contains("deadunit_test_hits_total 3.0").endsWith("# EOF\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {MetricsEndpoint.HEALTH_PATH, MetricsEndpoint.HEALTH_ALIAS_PATH})
+    void healthPathsAnswer200(String path) throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> get = http.get(Http.base(endpoint) + path);
+        HttpResponse<String> head = http.send("HEAD", Http.base(endpoint) + path);
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("Exporter is healthy.\n");
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(endpoint.healthUrl()).isEqualTo(Http.base(endpoint) + MetricsEndpoint.HEALTH_PATH);
+    }
+
+    @Test
+    void indexListsThePaths() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.get(Http.base(endpoint) + "/");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("/metrics", "/-/healthy", "/health");
+    }
+
+    @Test
+    void headOnMetricsSendsNoBody() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.send("HEAD", endpoint.url());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"})
+    void onlyGetAndHeadAreAllowed(String method) throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.send(method, endpoint.url());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(response.body()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/metricsX", "/metrics/", "/metrics/x", "/nope", "/-/healthyX", "/health/", "//metrics",
+            "/%6Detrics/x"})
+    void unknownPathsAre404(String path) throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+
+        HttpResponse<String> response = http.get(Http.base(endpoint) + path);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void aFailingScrapeAnswers500WithoutDetails() throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register((Collector) () -> {
+            throw new IllegalStateException("secret internals");
+        });
+        endpoint = MetricsEndpoint.start(ANY_PORT, registry);
+
+        HttpResponse<String> response = http.get(endpoint.url());
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).doesNotContain("secret internals", "IllegalStateException", "\tat ");
+    }
+
+    @Test
+    void aBusyPortGivesOneClearSentence() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            AgentConfig config = AgentConfig.builder().port(taken.getLocalPort()).build();
+
+            assertThatThrownBy(() -> MetricsEndpoint.start(config, TestRegistries.oneCounter()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("127.0.0.1:" + taken.getLocalPort() + " is already in use; choose another port with "
+                            + "port=<n> (port=0 picks a free one).");
+        }
+    }
+
+    @Test
+    void aSecondEndpointOnTheSamePortIsRefused() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        AgentConfig samePort = AgentConfig.builder().port(endpoint.port()).build();
+
+        assertThatThrownBy(() -> MetricsEndpoint.start(samePort, TestRegistries.oneCounter()))
+                .isInstanceOf(IOException.class).hasMessageContaining(":" + endpoint.port() + " is already in use");
+        assertThat(http.get(endpoint.url()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnresolvableHostIsNamed() {
+        AgentConfig config = AgentConfig.builder().host("no-such-host.invalid").port(0).build();
+
+        assertThatThrownBy(() -> MetricsEndpoint.start(config, TestRegistries.oneCounter()))
+                .isInstanceOf(IOException.class).hasMessageContaining("no-such-host.invalid")
+                .hasMessageContaining("host=");
+    }
+
+    @Test
+    void everyThreadTheEndpointCreatesIsADaemon() throws IOException {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        for (int i = 0; i < 5; i++) {
+            http.get(endpoint.url());
+        }
+
+        Set<Thread> created = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                .collect(Collectors.toSet());
+        assertThat(created).isNotEmpty();
+        assertThat(created).allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
+        assertThat(created.stream().filter(t -> t.getName().startsWith("deadunit-http-")).count())
+                .isBetween(1L, (long) DaemonExecutor.THREADS);
+    }
+
+    @Test
+    void closeFreesThePortQuickly() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        int port = endpoint.port();
+        http.get(endpoint.url());
+
+        long start = System.nanoTime();
+        endpoint.close();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(millis).isLessThan(1000);
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+        endpoint.close(); // idempotent
+    }
+
+    @Test
+    void closeDoesNotWaitForAHangingScrape() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register((Collector) () -> {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("interrupted");
+        });
+        endpoint = MetricsEndpoint.start(ANY_PORT, registry);
+        CompletableFuture<?> scrape = CompletableFuture.runAsync(() -> {
+            try {
+                http.get(endpoint.url());
+            } catch (RuntimeException expected) {
+                // the connection is cut
+            }
+        });
+        Thread.sleep(300);
+
+        long start = System.nanoTime();
+        endpoint.close();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(millis).isLessThan(1000);
+        scrape.get();
+    }
+}
