@@ -1,6 +1,6 @@
 package io.deadunit.agent;
 
-import io.deadunit.agent.dl4j.Dl4jProbe;
+import io.deadunit.agent.adapter.Dl4jProbes;
 import io.deadunit.agent.instrument.Dl4jInstrumentation;
 import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
@@ -45,7 +45,7 @@ public final class DeadunitAgent {
             return;
         }
         Exporter exporter = Exporter.start(config, LOG);
-        Probes.install(new Dl4jProbe(exporter.monitors(), exporter.health(),
+        Probes.install(new Dl4jProbes(exporter.monitors(), exporter.health(),
                 config.observesTraining(), config.observesInference()));
         Dl4jInstrumentation.install(instrumentation, exporter.health());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(exporter, config), "deadunit-shutdown"));

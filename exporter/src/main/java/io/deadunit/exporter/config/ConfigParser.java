@@ -2,6 +2,7 @@ package io.deadunit.exporter.config;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,7 +147,7 @@ public final class ConfigParser {
 
     // Properties can change while we copy them; a partial copy is fine, a failure is not.
     private static Map<String, String> systemProperties() {
-        Map<String, String> copy = new java.util.HashMap<>();
+        Map<String, String> copy = new HashMap<>();
         try {
             Properties p = System.getProperties();
             for (String name : p.stringPropertyNames()) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Random argument strings, properties and environments: parsing never throws and always yields a usable config. */
 class ConfigParserFuzzTest {
     private static final long SEED = 0xDEADL;
-    private static final int CASES = 20_000;
+    private static final int CASES = 10_000;
 
     private static final String[] KEYS = {"enabled", "host", "port", "sampleEvery", "window", "phases", "model",
             "summary", "maxLayers", "jmx", "user", "passwordFile", "keystore", "keystorePasswordFile", "password",

@@ -114,7 +114,8 @@ class MetricsEndpointTest {
         HttpResponse<String> response = http.get(Http.base(endpoint) + path);
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.body()).isEmpty();
+        // "//metrics" parses as an empty path and gets the JDK's own short HTML 404.
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "deadunit_");
     }
 
     @Test

@@ -1,0 +1,93 @@
+package io.deadunit.agent.adapter;
+
+import io.deadunit.agent.probe.TensorProbe;
+import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.monitor.MonitorRegistry;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The probe the advice talks to: routes each call to the DL4J adapter of the class loader that holds the calling
+ * DL4J object, creating one adapter per such loader on first use. This class links against no DL4J type.
+ */
+public final class Dl4jProbes implements TensorProbe {
+    private static final String ADAPTER = AdapterLoader.ADAPTER_PACKAGE + "Dl4jProbe";
+
+    private final MonitorRegistry registry;
+    private final AgentHealth health;
+    private final boolean observeTraining;
+    private final boolean observeInference;
+    private final Map<ClassLoader, TensorProbe> byLoader = new WeakHashMap<>();
+    private final ClassValue<TensorProbe> byClass = new ClassValue<TensorProbe>() {
+        @Override
+        protected TensorProbe computeValue(Class<?> type) {
+            return adapterFor(type.getClassLoader());
+        }
+    };
+
+    public Dl4jProbes(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference) {
+        this.registry = registry;
+        this.health = health;
+        this.observeTraining = observeTraining;
+        this.observeInference = observeInference;
+    }
+
+    @Override
+    public void onForward(Object layer, boolean training, Object output) {
+        byClass.get(layer.getClass()).onForward(layer, training, output);
+    }
+
+    @Override
+    public void onBackward(Object layer, Object epsilon) {
+        byClass.get(layer.getClass()).onBackward(layer, epsilon);
+    }
+
+    @Override
+    public void onModelInit(Object model) {
+        byClass.get(model.getClass()).onModelInit(model);
+    }
+
+    @Override
+    public void onIterationDone(Object model) {
+        byClass.get(model.getClass()).onIterationDone(model);
+    }
+
+    private synchronized TensorProbe adapterFor(ClassLoader dl4jLoader) {
+        ClassLoader key = dl4jLoader == null ? ClassLoader.getSystemClassLoader() : dl4jLoader;
+        return byLoader.computeIfAbsent(key, this::createAdapter);
+    }
+
+    private TensorProbe createAdapter(ClassLoader dl4jLoader) {
+        try {
+            Class<?> adapter = new AdapterLoader(dl4jLoader, Dl4jProbes.class.getClassLoader()).loadClass(ADAPTER);
+            return (TensorProbe) adapter
+                    .getConstructor(MonitorRegistry.class, AgentHealth.class, boolean.class, boolean.class)
+                    .newInstance(registry, health, observeTraining, observeInference);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            health.recordError("loading the DL4J adapter", e);
+            return NoProbe.INSTANCE;
+        }
+    }
+
+    /** Used when the adapter cannot be loaded for a class loader: its DL4J is not monitored. */
+    private enum NoProbe implements TensorProbe {
+        INSTANCE;
+
+        @Override
+        public void onForward(Object layer, boolean training, Object output) {
+        }
+
+        @Override
+        public void onBackward(Object layer, Object epsilon) {
+        }
+
+        @Override
+        public void onModelInit(Object model) {
+        }
+
+        @Override
+        public void onIterationDone(Object model) {
+        }
+    }
+}

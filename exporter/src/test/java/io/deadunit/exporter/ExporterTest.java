@@ -1,0 +1,89 @@
+package io.deadunit.exporter;
+
+import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.monitor.LayerDescriptor;
+import io.deadunit.exporter.monitor.LayerMonitor;
+import io.deadunit.exporter.monitor.ModelMonitor;
+import io.deadunit.exporter.stats.FloatTensorData;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The wiring as the agent uses it: one set of monitors, served over HTTP and as JMX MBeans. */
+class ExporterTest {
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final PrintStream log = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+
+    private static void observeOneWindow(Exporter exporter, Object model, Object layerKey) {
+        ModelMonitor monitor = exporter.monitors().registerModel(model, "multilayernetwork");
+        LayerMonitor layer = exporter.monitors().registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(new float[]{0, 1, 0, 1})), 0, new long[]{2, 2},
+                new long[]{2, 1});
+        monitor.onIterationDone(0.1);
+    }
+
+    @Test
+    void servesTheSameMetersOverHttpAndJmx() throws Exception {
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).build();
+        Object model = new Object();
+        Object layer = new Object();
+        try (Exporter exporter = Exporter.start(config, log)) {
+            observeOneWindow(exporter, model, layer);
+
+            String body = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(exporter.endpoint().orElseThrow().url())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).contains("dl4j_layer_dead_units{activation=\"relu\",layer=\"dense\"",
+                    "dl4j_layer_unit_activity_bucket{", "deadunit_agent_errors_total 0");
+
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = server.queryNames(new ObjectName(Exporter.JMX_DOMAIN + ":*"), null);
+            assertThat(names).anySatisfy(name -> assertThat(name.toString()).contains("dl4jLayerDeadUnits"));
+            ObjectName dead = names.stream().filter(n -> n.toString().contains("dl4jLayerDeadUnits.")).findFirst()
+                    .orElseThrow();
+            assertThat(((Number) server.getAttribute(dead, "Value")).doubleValue()).isEqualTo(1.0);
+        }
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aBusyPortIsOneLineOnStderrAndMetersStillWork() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            AgentConfig config = AgentConfig.builder().port(busy.getLocalPort()).jmx(false).build();
+            try (Exporter exporter = Exporter.start(config, log)) {
+                assertThat(exporter.endpoint()).isEmpty();
+                observeOneWindow(exporter, new Object(), new Object());
+                assertThat(exporter.registry().find("dl4j.layer.units").gauge()).isNotNull();
+            }
+        }
+        String[] lines = stderr.toString(StandardCharsets.UTF_8).split("\\R");
+        assertThat(lines).hasSize(1);
+        assertThat(lines[0]).startsWith("deadunit: ").contains("already in use", "port=");
+    }
+
+    @Test
+    void summaryListsObservedLayers() {
+        AgentConfig config = AgentConfig.builder().port(0).jmx(false).sampleEvery(1).window(1).build();
+        Object model = new Object();
+        Object layer = new Object();
+        try (Exporter exporter = Exporter.start(config, log)) {
+            observeOneWindow(exporter, model, layer);
+            assertThat(exporter.summary()).contains("multilayernetwork-0", "dense", "units     2", "dead     1");
+        }
+    }
+}
