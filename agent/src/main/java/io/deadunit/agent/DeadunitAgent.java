@@ -37,7 +37,7 @@ public final class DeadunitAgent {
         premain(arguments, instrumentation);
     }
 
-    private static void start(String arguments, Instrumentation instrumentation) {
+    private static void start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
         ParsedConfig parsed = ConfigParser.parse(arguments, systemProperties(), System.getenv());
         parsed.warningLine().ifPresent(LOG::println);
         AgentConfig config = parsed.config();
@@ -45,9 +45,10 @@ public final class DeadunitAgent {
             return;
         }
         Exporter exporter = Exporter.start(config, LOG);
-        Probes.install(new Dl4jProbes(exporter.monitors(), exporter.health(),
-                config.observesTraining(), config.observesInference()));
-        Dl4jInstrumentation.install(instrumentation, exporter.health());
+        Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(),
+                config.observesTraining(), config.observesInference());
+        probes.installInto(Probes.class);
+        Dl4jInstrumentation.install(instrumentation, exporter.health(), probes::installInto);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(exporter, config), "deadunit-shutdown"));
     }
 

@@ -4,6 +4,9 @@ import io.deadunit.agent.probe.TensorProbe;
 import io.deadunit.exporter.health.AgentHealth;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -31,6 +34,20 @@ public final class Dl4jProbes implements TensorProbe {
         this.health = health;
         this.observeTraining = observeTraining;
         this.observeInference = observeInference;
+    }
+
+    /** Wires these probes into a copy of the {@code Probes} bridge, by JDK types only. */
+    public void installInto(Class<?> probesBridge) throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodType model = MethodType.methodType(void.class, Object.class);
+        MethodHandle forward = lookup.findVirtual(Dl4jProbes.class, "onForward",
+                MethodType.methodType(void.class, Object.class, boolean.class, Object.class)).bindTo(this);
+        MethodHandle backward = lookup.findVirtual(Dl4jProbes.class, "onBackward",
+                MethodType.methodType(void.class, Object.class, Object.class)).bindTo(this);
+        MethodHandle modelInit = lookup.findVirtual(Dl4jProbes.class, "onModelInit", model).bindTo(this);
+        MethodHandle iteration = lookup.findVirtual(Dl4jProbes.class, "onIterationDone", model).bindTo(this);
+        probesBridge.getMethod("install", MethodHandle.class, MethodHandle.class, MethodHandle.class, MethodHandle.class)
+                .invoke(null, forward, backward, modelInit, iteration);
     }
 
     @Override

@@ -43,8 +43,9 @@ public final class Dl4jInstrumentation {
     private Dl4jInstrumentation() {
     }
 
-    public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentHealth health) {
-        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders();
+    public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentHealth health,
+                                                         BridgeInjector.Wiring wiring) {
+        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health);
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

@@ -1,19 +1,38 @@
 package io.deadunit.agent.probe;
 
+import java.lang.invoke.MethodHandle;
+
 /**
  * The static entry points that inlined advice calls. They keep call depths and hand the outermost call's tensors to
- * the {@link TensorProbe}; they never throw into the instrumented method. Before {@link #install} they do nothing
- * (beyond depth bookkeeping), which is also what "attached but disabled" costs.
+ * the agent; they never throw into the instrumented method. Before {@link #install} they do nothing beyond depth
+ * bookkeeping, which is also all that "attached but disabled" costs.
+ *
+ * <p>This class and {@link ProbeState} are the bridge between the application's class loaders and the agent:
+ * they use JDK types only, and the agent plugs in through method handles, so a copy of them can be placed where an
+ * isolated class loader finds it (see {@code BridgeInjector}) and be wired to the same agent.
  */
 public final class Probes {
     private static final ThreadLocal<ProbeState> STATE = ThreadLocal.withInitial(ProbeState::new);
-    private static volatile TensorProbe probe;
+    private static volatile MethodHandle forward;
+    private static volatile MethodHandle backward;
+    private static volatile MethodHandle modelInit;
+    private static volatile MethodHandle iterationDone;
 
     private Probes() {
     }
 
-    public static void install(TensorProbe installed) {
-        probe = installed;
+    /**
+     * @param onForward       {@code (Object layer, boolean training, Object output) void}
+     * @param onBackward      {@code (Object layer, Object epsilon) void}
+     * @param onModelInit     {@code (Object model) void}
+     * @param onIterationDone {@code (Object model) void}
+     */
+    public static void install(MethodHandle onForward, MethodHandle onBackward, MethodHandle onModelInit,
+                               MethodHandle onIterationDone) {
+        forward = onForward;
+        backward = onBackward;
+        modelInit = onModelInit;
+        iterationDone = onIterationDone;
     }
 
     public static Object enterForward() {
@@ -29,23 +48,22 @@ public final class Probes {
         }
         // Forwards run inside a backward pass are recomputations, not new evidence.
         if (--s.forwardDepth == 0 && s.backwardDepth == 0 && output != null) {
-            TensorProbe p = probe;
-            if (p != null) {
-                p.onForward(layer, training, output);
-            }
+            callForward(layer, training, output);
         }
     }
 
     public static Object enterBackward(Object layer, Object epsilon) {
         ProbeState state = STATE.get();
-        if (state.backwardDepth++ == 0 && state.forwardDepth == 0) {
-            TensorProbe p = probe;
-            if (p != null) {
-                if (epsilon == null) {
-                    // Output layers get no epsilon: their output is computed inside the loss, observed there.
-                    state.pendingOutputLayer = layer;
-                } else {
-                    p.onBackward(layer, epsilon);
+        MethodHandle handle = backward;
+        if (state.backwardDepth++ == 0 && state.forwardDepth == 0 && handle != null) {
+            if (epsilon == null) {
+                // Output layers get no epsilon: their output is computed inside the loss, observed there.
+                state.pendingOutputLayer = layer;
+            } else {
+                try {
+                    handle.invokeExact(layer, epsilon);
+                } catch (Throwable ignored) {
+                    // The agent counts its own failures; nothing may reach the training code.
                 }
             }
         }
@@ -65,24 +83,36 @@ public final class Probes {
         Object layer = state.pendingOutputLayer;
         if (layer != null && result != null) {
             state.pendingOutputLayer = null;
-            TensorProbe p = probe;
-            if (p != null) {
-                p.onForward(layer, true, result);
-            }
+            callForward(layer, true, result);
         }
     }
 
     public static void onModelInit(Object model) {
-        TensorProbe p = probe;
-        if (p != null) {
-            p.onModelInit(model);
-        }
+        callModel(modelInit, model);
     }
 
     public static void onIterationDone(Object model) {
-        TensorProbe p = probe;
-        if (p != null) {
-            p.onIterationDone(model);
+        callModel(iterationDone, model);
+    }
+
+    private static void callForward(Object layer, boolean training, Object output) {
+        MethodHandle handle = forward;
+        if (handle != null) {
+            try {
+                handle.invokeExact(layer, training, output);
+            } catch (Throwable ignored) {
+                // The agent counts its own failures; nothing may reach the training code.
+            }
+        }
+    }
+
+    private static void callModel(MethodHandle handle, Object model) {
+        if (handle != null) {
+            try {
+                handle.invokeExact(model);
+            } catch (Throwable ignored) {
+                // The agent counts its own failures; nothing may reach the training code.
+            }
         }
     }
 }

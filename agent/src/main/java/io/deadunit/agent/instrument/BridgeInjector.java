@@ -1,0 +1,64 @@
+package io.deadunit.agent.instrument;
+
+import io.deadunit.agent.probe.ProbeState;
+import io.deadunit.agent.probe.Probes;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * Makes the {@link Probes} bridge visible to class loaders that cannot see the agent (a plugin host whose loader
+ * does not delegate to the system class loader), by appending a copy of it to the bootstrap class path, once,
+ * and wiring that copy to the agent. Only done when such a loader actually holds DL4J: appending to the bootstrap
+ * path makes the JVM print a class-data-sharing warning.
+ */
+public final class BridgeInjector {
+    /** Wires a copy of the bridge to the agent's probes. */
+    public interface Wiring {
+        void wire(Class<?> probesBridge) throws ReflectiveOperationException;
+    }
+
+    private static final Class<?>[] BRIDGE = {Probes.class, ProbeState.class};
+
+    private final Instrumentation instrumentation;
+    private final Wiring wiring;
+    private boolean injected;
+
+    public BridgeInjector(Instrumentation instrumentation, Wiring wiring) {
+        this.instrumentation = instrumentation;
+        this.wiring = wiring;
+    }
+
+    /** True when {@code loader} resolves the bridge to the agent's own copy. */
+    static boolean seesAgent(ClassLoader loader) {
+        String resource = Probes.class.getName().replace('.', '/') + ".class";
+        return loader.getResource(resource) != null;
+    }
+
+    synchronized void injectOnce() throws IOException, ReflectiveOperationException {
+        if (injected) {
+            return;
+        }
+        injected = true;
+        File jar = File.createTempFile("deadunit-bridge", ".jar");
+        jar.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+            for (Class<?> type : BRIDGE) {
+                String entry = type.getName().replace('.', '/') + ".class";
+                out.putNextEntry(new JarEntry(entry));
+                try (InputStream in = BridgeInjector.class.getClassLoader().getResourceAsStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+        wiring.wire(Class.forName(Probes.class.getName(), true, null));
+    }
+}
