@@ -48,7 +48,7 @@ public final class DeadunitAgent {
         Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(),
                 config.observesTraining(), config.observesInference());
         probes.installInto(Probes.class);
-        Dl4jInstrumentation.install(instrumentation, exporter.health(), probes::installInto);
+        Dl4jInstrumentation.install(instrumentation, exporter.health(), probes::installInto, LOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(exporter, config), "deadunit-shutdown"));
     }
 

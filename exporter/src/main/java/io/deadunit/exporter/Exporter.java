@@ -57,10 +57,10 @@ public final class Exporter implements AutoCloseable {
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
-        new AgentMeters(health).bindTo(registry);
         Sampling sampling = new Sampling(config.sampleEvery(), config.window());
         monitors = new MonitorRegistry(config.model(), sampling, new MeterPublisher(registry,
-                Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))));
+                Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))), config.maxLayers());
+        new AgentMeters(health, monitors).bindTo(registry);
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "deadunit-housekeeping");
             thread.setDaemon(true);

@@ -42,7 +42,10 @@ public final class Dl4jProbe implements TensorProbe {
                 monitor.model().onInferencePassStarted();
             }
             if (monitor.isSampling(training)) {
-                TensorReader.read((INDArray) output, monitor::onActivations);
+                INDArray array = (INDArray) output;
+                float[] mask = SequenceMasks.of((Layer) layer, array, monitor.descriptor().timeAxis());
+                TensorReader.read(array, (data, offset, shape, stride) ->
+                        monitor.onActivations(data, offset, shape, stride, mask));
             }
         } catch (Throwable t) {
             health.recordError("forward pass of " + layer.getClass().getSimpleName(), t);
@@ -60,7 +63,10 @@ public final class Dl4jProbe implements TensorProbe {
         try {
             LayerMonitor monitor = registry.layer(layer);
             if (monitor != null && monitor.isSampling(true)) {
-                TensorReader.read((INDArray) epsilon, monitor::onGradients);
+                INDArray array = (INDArray) epsilon;
+                float[] mask = SequenceMasks.of((Layer) layer, array, monitor.descriptor().timeAxis());
+                TensorReader.read(array, (data, offset, shape, stride) ->
+                        monitor.onGradients(data, offset, shape, stride, mask));
             }
         } catch (Throwable t) {
             health.recordError("backward pass of " + layer.getClass().getSimpleName(), t);

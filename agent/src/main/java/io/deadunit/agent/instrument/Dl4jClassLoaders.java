@@ -3,6 +3,8 @@ package io.deadunit.agent.instrument;
 import io.deadunit.exporter.health.AgentHealth;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -16,10 +18,12 @@ final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassL
     private final Map<ClassLoader, Boolean> answers = new WeakHashMap<>();
     private final BridgeInjector bridge;
     private final AgentHealth health;
+    private final PrintStream log;
 
-    Dl4jClassLoaders(BridgeInjector bridge, AgentHealth health) {
+    Dl4jClassLoaders(BridgeInjector bridge, AgentHealth health, PrintStream log) {
         this.bridge = bridge;
         this.health = health;
+        this.log = log;
     }
 
     @Override
@@ -34,6 +38,7 @@ final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassL
         if (loader.getResource(MARKER) == null) {
             return false;
         }
+        reportMissingHooks(loader);
         if (!BridgeInjector.seesAgent(loader)) {
             try {
                 bridge.injectOnce();
@@ -43,5 +48,18 @@ final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassL
             }
         }
         return true;
+    }
+
+    /** Another DL4J version may lack a hooked method: say once which features are off, keep the rest working. */
+    private void reportMissingHooks(ClassLoader loader) {
+        try {
+            List<String> missing = HookCheck.missingFeatures(loader);
+            if (!missing.isEmpty()) {
+                log.println("deadunit: this DL4J version differs from the one the agent was built for ("
+                        + String.join("; ", missing) + "); everything else keeps working.");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            health.recordError("checking DL4J's methods", e);
+        }
     }
 }

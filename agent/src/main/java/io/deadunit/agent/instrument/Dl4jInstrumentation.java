@@ -15,6 +15,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
@@ -44,8 +45,8 @@ public final class Dl4jInstrumentation {
     }
 
     public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentHealth health,
-                                                         BridgeInjector.Wiring wiring) {
-        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health);
+                                                         BridgeInjector.Wiring wiring, PrintStream log) {
+        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health, log);
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

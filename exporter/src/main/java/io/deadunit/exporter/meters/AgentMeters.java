@@ -1,6 +1,7 @@
 package io.deadunit.exporter.meters;
 
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -8,9 +9,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /** The agent's own meters: its overhead on training threads and the errors it swallowed. */
 public final class AgentMeters implements MeterBinder {
     private final AgentHealth health;
+    private final MonitorRegistry monitors;
 
-    public AgentMeters(AgentHealth health) {
+    public AgentMeters(AgentHealth health, MonitorRegistry monitors) {
         this.health = health;
+        this.monitors = monitors;
     }
 
     @Override
@@ -21,6 +24,9 @@ public final class AgentMeters implements MeterBinder {
                 .register(registry);
         FunctionCounter.builder("deadunit.agent.errors", health, AgentHealth::errors)
                 .description("Failures inside the agent, swallowed so that training carries on")
+                .register(registry);
+        FunctionCounter.builder("deadunit.agent.unmonitored.layers", monitors, MonitorRegistry::unmonitoredLayers)
+                .description("Layers seen beyond maxLayers, left unmonitored so that meters stay bounded")
                 .register(registry);
     }
 }

@@ -46,6 +46,11 @@ public final class LayerDescriptor {
         return channelsLast && rank >= 3 ? rank - 1 : 1;
     }
 
+    /** The time axis of a rank-3 sequence tensor: 2 for NCW, 1 for NWC. */
+    public int timeAxis() {
+        return channelsLast ? 1 : 2;
+    }
+
     @Override
     public String toString() {
         return name + " (" + type + ", " + activation + ")";

@@ -42,7 +42,13 @@ public final class LayerMonitor {
     }
 
     public void onActivations(TensorData data, long offset, long[] shape, long[] stride) {
-        window.addActivations(data, offset, shape, stride, descriptor.unitAxis(shape.length));
+        onActivations(data, offset, shape, stride, null);
+    }
+
+    /** @param sequenceMask for rank-3 sequences, {@code [batch × steps]} with 0 at padding steps; or null */
+    public void onActivations(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
+        window.addActivations(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
+                sequenceMask);
         int seen = window.units();
         if (seen != units) {
             boolean first = units < 0;
@@ -54,7 +60,12 @@ public final class LayerMonitor {
     }
 
     public void onGradients(TensorData data, long offset, long[] shape, long[] stride) {
-        window.addGradients(data, offset, shape, stride, descriptor.unitAxis(shape.length));
+        onGradients(data, offset, shape, stride, null);
+    }
+
+    public void onGradients(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
+        window.addGradients(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
+                sequenceMask);
     }
 
     void closeWindow() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -21,15 +22,23 @@ public final class MonitorRegistry {
     private final Sampling sampling;
     private final MonitorListener listener;
     private final AtomicInteger namedModels = new AtomicInteger();
+    private final int maxLayers;
+    private final LongAdder unmonitoredLayers = new LongAdder();
 
     /**
      * @param modelName label of the first model (later ones get {@code NAME-2}, {@code NAME-3}…); when empty,
      *                  models are named by kind and creation order: {@code multilayernetwork-0}
      */
     public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener) {
+        this(modelName, sampling, listener, Integer.MAX_VALUE);
+    }
+
+    /** @param maxLayers most layers monitored at once; further layers are only counted, so meters stay bounded */
+    public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener, int maxLayers) {
         this.modelName = modelName;
         this.sampling = sampling;
         this.listener = listener;
+        this.maxLayers = maxLayers;
     }
 
     /** Registers a model once; later calls return the same monitor. */
@@ -41,10 +50,26 @@ public final class MonitorRegistry {
         });
     }
 
-    /** Registers a layer of a model once; the descriptor is computed only the first time. */
+    /**
+     * Registers a layer of a model once; the descriptor is computed only the first time. Returns null, and counts
+     * the layer as unmonitored, when {@code maxLayers} layers are already monitored.
+     */
     public LayerMonitor registerLayer(Object layer, ModelMonitor model,
                                       Function<Object, LayerDescriptor> describe) {
+        LayerMonitor existing = layers.get(layer);
+        if (existing != null) {
+            return existing;
+        }
+        if (layers.size() >= maxLayers) {
+            unmonitoredLayers.increment();
+            return null;
+        }
         return layers.computeIfAbsent(layer, l -> model.addLayer(describe.apply(l)));
+    }
+
+    /** Layers seen beyond {@code maxLayers}, which got no monitor and no meters. */
+    public long unmonitoredLayers() {
+        return unmonitoredLayers.sum();
     }
 
     /** The monitor of a registered layer, or null: the hot-path lookup. */

@@ -23,18 +23,39 @@ public final class LayerWindow {
     }
 
     public void addActivations(TensorData data, long offset, long[] shape, long[] stride, int unitAxis) {
+        addActivations(data, offset, shape, stride, unitAxis, -1, null);
+    }
+
+    /** Activations, skipping masked time steps when {@code mask} is given: see {@link UnitScanner#scanMasked}. */
+    public void addActivations(TensorData data, long offset, long[] shape, long[] stride, int unitAxis, int timeAxis,
+                               float[] mask) {
         long before = forward.nonFinite();
-        UnitScanner.scan(data, offset, shape, stride, unitAxis, forward);
+        scan(data, offset, shape, stride, unitAxis, timeAxis, mask, forward);
         forwardNonFinite += forward.nonFinite() - before;
     }
 
     public void addGradients(TensorData data, long offset, long[] shape, long[] stride, int unitAxis) {
+        addGradients(data, offset, shape, stride, unitAxis, -1, null);
+    }
+
+    /** Gradients, skipping masked time steps when {@code mask} is given. */
+    public void addGradients(TensorData data, long offset, long[] shape, long[] stride, int unitAxis, int timeAxis,
+                             float[] mask) {
         double squaresBefore = backward.sumSquares();
         long before = backward.nonFinite();
-        UnitScanner.scan(data, offset, shape, stride, unitAxis, backward);
+        scan(data, offset, shape, stride, unitAxis, timeAxis, mask, backward);
         gradientNormSum += Math.sqrt(backward.sumSquares() - squaresBefore);
         gradientNorms++;
         backwardNonFinite += backward.nonFinite() - before;
+    }
+
+    private static void scan(TensorData data, long offset, long[] shape, long[] stride, int unitAxis, int timeAxis,
+                             float[] mask, UnitAccumulator accumulator) {
+        if (mask == null) {
+            UnitScanner.scan(data, offset, shape, stride, unitAxis, accumulator);
+        } else {
+            UnitScanner.scanMasked(data, offset, shape, stride, unitAxis, timeAxis, mask, accumulator);
+        }
     }
 
     /** Units seen in the last forward pass, or -1 before the first one. */

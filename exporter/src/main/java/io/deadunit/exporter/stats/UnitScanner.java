@@ -71,6 +71,44 @@ public final class UnitScanner {
         }
     }
 
+    /**
+     * Like {@link #scan} for a rank-3 sequence tensor with a mask: time steps whose mask is 0 (padding of a
+     * variable-length sequence) are skipped, so they are no evidence of a dead unit.
+     *
+     * @param timeAxis the time axis (2 for NCW, 1 for NWC); the batch axis is 0
+     * @param mask     {@code mask[b * steps + t]}, non-zero where step t of example b is real
+     */
+    public static void scanMasked(TensorData data, long offset, long[] shape, long[] stride, int unitAxis,
+                                  int timeAxis, float[] mask, UnitAccumulator accumulator) {
+        if (shape.length != 3 || unitAxis == 0 || timeAxis == 0 || unitAxis == timeAxis) {
+            throw new IllegalArgumentException("a masked scan needs a [batch, units, time] layout");
+        }
+        int batch = Math.toIntExact(shape[0]);
+        int units = Math.toIntExact(shape[unitAxis]);
+        int steps = Math.toIntExact(shape[timeAxis]);
+        if (mask.length != (long) batch * steps) {
+            throw new IllegalArgumentException("mask of " + mask.length + " for " + batch + "x" + steps + " steps");
+        }
+        long realSteps = 0;
+        for (float m : mask) {
+            if (m != 0) {
+                realSteps++;
+            }
+        }
+        if (units == 0 || realSteps == 0) {
+            return;
+        }
+        accumulator.beginTensor(units, realSteps);
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                if (mask[b * steps + t] != 0) {
+                    long start = offset + b * stride[0] + t * stride[timeAxis];
+                    accumulator.addRunAcrossUnits(data, start, units, stride[unitAxis]);
+                }
+            }
+        }
+    }
+
     /** Every axis but the innermost, largest stride first, so the odometer's fastest axis is the next closest. */
     private static int[] outerAxesByStride(long[] stride, int inner) {
         int[] axes = new int[stride.length - 1];

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,9 +59,9 @@ class MeterPublisherTest {
     @Test
     void prometheusNamesFollowTheMetricReference() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new AgentMeters(new AgentHealth(new PrintStream(new ByteArrayOutputStream()))).bindTo(prometheus);
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1),
                 new MeterPublisher(prometheus, Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))));
+        new AgentMeters(new AgentHealth(new PrintStream(new ByteArrayOutputStream())), registry).bindTo(prometheus);
         Object model = new Object();
         Object layer = new Object();
         oneWindowOfTwoDeadUnits(registry, model, layer);
@@ -77,7 +78,28 @@ class MeterPublisherTest {
                 "dl4j_nonfinite_values_total{", "phase=\"forward\"", "phase=\"backward\"",
                 "dl4j_training_iterations_total{model=\"multilayernetwork-0\"} 1",
                 "dl4j_model_score{model=\"multilayernetwork-0\"} 1.25",
-                "deadunit_agent_overhead_seconds_total ", "deadunit_agent_errors_total ");
+                "deadunit_agent_overhead_seconds_total ", "deadunit_agent_errors_total ",
+                "deadunit_agent_unmonitored_layers_total ");
+    }
+
+    @Test
+    void layersBeyondMaxLayersGetNoMetersAndAreCounted() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1),
+                new MeterPublisher(meters, Optional.empty()), 2);
+        ModelMonitor model = registry.registerModel(new Object(), "computationgraph");
+        List<Object> layers = List.of(new Object(), new Object(), new Object(), new Object());
+        for (Object layer : layers) {
+            LayerMonitor monitor = registry.registerLayer(layer, model,
+                    l -> new LayerDescriptor("l" + layers.indexOf(l), layers.indexOf(l), "DenseLayer", "relu", false));
+            if (monitor != null) {
+                monitor.onActivations(new FloatTensorData(FloatBuffer.wrap(new float[]{1})), 0, new long[]{1, 1},
+                        new long[]{1, 1});
+            }
+        }
+
+        assertThat(meters.find("dl4j.layer.units").gauges()).hasSize(2);
+        assertThat(registry.unmonitoredLayers()).isEqualTo(2);
     }
 
     @Test

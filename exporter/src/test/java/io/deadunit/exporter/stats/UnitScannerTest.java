@@ -55,6 +55,23 @@ class UnitScannerTest {
     }
 
     @Test
+    void maskedTimeStepsAreNoEvidenceOfADeadUnit() {
+        // [batch 2, units 2, time 3], 'c' order; example 1 has only 1 real step. Unit 1 is silent on real steps only.
+        float[] values = {
+                1, 2, 3, /* unit 1 */ 0, 0, 0,
+                4, 9, 9, /* unit 1 */ 0, 7, 7};
+        float[] mask = {1, 1, 1, 1, 0, 0};
+        UnitAccumulator acc = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+        UnitScanner.scanMasked(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{2, 2, 3},
+                new long[]{6, 3, 1}, 1, 2, mask, acc);
+
+        assertThat(acc.positionsPerUnit()).isEqualTo(4);
+        assertThat(acc.nonZero(0)).isEqualTo(4);
+        assertThat(acc.nonZero(1)).as("the 7s sit on padding").isZero();
+        assertThat(acc.sum()).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
     void emptyTensorIsIgnored() {
         UnitAccumulator acc = new UnitAccumulator(ActivationBounds.UNBOUNDED);
         UnitScanner.scan(new FloatTensorData(FloatBuffer.allocate(0)), 0, new long[]{0, 5}, new long[]{5, 1}, 1, acc);
