@@ -10,19 +10,20 @@ public final class LayerSnapshot {
 
     private final int units;
     private final long positionsPerUnit;
-    private final int deadUnits;
-    private final int[] dormantUnits;
-    private final int saturatedUnits;
+    private final int[] deadUnits;
+    private final int[][] dormantUnits;
+    private final int[] saturatedUnits;
     private final double activationMean;
     private final double activationStddev;
     private final double zeroRatio;
     private final double[] unitActivity;
+    private final double[] firingRate;
     private final double gradientNorm;
     private final double zeroGradientUnits;
 
-    LayerSnapshot(int units, long positionsPerUnit, int deadUnits, int[] dormantUnits, int saturatedUnits,
+    LayerSnapshot(int units, long positionsPerUnit, int[] deadUnits, int[][] dormantUnits, int[] saturatedUnits,
                   double activationMean, double activationStddev, double zeroRatio, double[] unitActivity,
-                  double gradientNorm, double zeroGradientUnits) {
+                  double[] firingRate, double gradientNorm, double zeroGradientUnits) {
         this.units = units;
         this.positionsPerUnit = positionsPerUnit;
         this.deadUnits = deadUnits;
@@ -32,6 +33,7 @@ public final class LayerSnapshot {
         this.activationStddev = activationStddev;
         this.zeroRatio = zeroRatio;
         this.unitActivity = unitActivity;
+        this.firingRate = firingRate;
         this.gradientNorm = gradientNorm;
         this.zeroGradientUnits = zeroGradientUnits;
     }
@@ -46,20 +48,40 @@ public final class LayerSnapshot {
     }
 
     public int deadUnits() {
-        return deadUnits;
+        return deadUnits.length;
     }
 
     public double deadRatio() {
-        return units == 0 ? 0 : (double) deadUnits / units;
+        return units == 0 ? 0 : (double) deadUnits.length / units;
     }
 
     /** Units with dormancy score ≤ {@code DORMANT_TAUS[tauIndex]}. */
     public int dormantUnits(int tauIndex) {
-        return dormantUnits[tauIndex];
+        return dormantUnits[tauIndex].length;
     }
 
     public int saturatedUnits() {
-        return saturatedUnits;
+        return saturatedUnits.length;
+    }
+
+    /** Indices of the dead units, ascending. */
+    public int[] deadUnitIndices() {
+        return deadUnits.clone();
+    }
+
+    /** Indices of the units with dormancy score ≤ {@code DORMANT_TAUS[tauIndex]}, ascending. */
+    public int[] dormantUnitIndices(int tauIndex) {
+        return dormantUnits[tauIndex].clone();
+    }
+
+    /** Indices of the saturated units, ascending. */
+    public int[] saturatedUnitIndices() {
+        return saturatedUnits.clone();
+    }
+
+    /** A unit's share of non-zero outputs over the window. */
+    public double firingRate(int unit) {
+        return firingRate[unit];
     }
 
     public double activationMean() {

@@ -95,24 +95,24 @@ public final class LayerWindow {
     private LayerSnapshot snapshot() {
         int units = forward.units();
         long positions = forward.positionsPerUnit();
-        int dead = 0;
-        int saturated = 0;
-        double totalMeanAbs = 0;
+        UnitSets sets = new UnitSets(units);
+        double totalSumAbs = 0;
         double[] activity = new double[units];
+        double[] firingRate = new double[units];
         for (int u = 0; u < units; u++) {
             long nonZero = forward.nonZero(u);
             long atBound = forward.saturated(u);
             if (nonZero == 0) {
-                dead++;
+                sets.dead.add(u);
             }
             if (bounded && atBound >= SATURATED_SHARE * positions) {
-                saturated++;
+                sets.saturated.add(u);
             }
-            activity[u] = positions == 0 ? 0
-                    : (double) (bounded ? positions - atBound : nonZero) / positions;
-            totalMeanAbs += forward.sumAbs(u);
+            firingRate[u] = positions == 0 ? 0 : (double) nonZero / positions;
+            activity[u] = positions == 0 ? 0 : bounded ? (double) (positions - atBound) / positions : firingRate[u];
+            totalSumAbs += forward.sumAbs(u);
         }
-        int[] dormant = dormantCounts(units, totalMeanAbs / units);
+        addDormant(units, totalSumAbs / units, sets);
 
         long finite = forward.count() - forward.nonFinite();
         double mean = finite == 0 ? Double.NaN : forward.sum() / finite;
@@ -131,24 +131,63 @@ public final class LayerWindow {
             }
             zeroGradientUnits = zeroGradient;
         }
-        return new LayerSnapshot(units, positions, dead, dormant, saturated, mean, Math.sqrt(variance), zeroRatio,
-                activity, gradientNorm, zeroGradientUnits);
+        return new LayerSnapshot(units, positions, sets.dead.toArray(), sets.dormantArrays(), sets.saturated.toArray(),
+                mean, Math.sqrt(variance), zeroRatio, activity, firingRate, gradientNorm, zeroGradientUnits);
     }
 
     /**
      * Dormancy score of unit i: its mean |activation| over the layer's average mean |activation|. Both sides
      * share the same positions, so sums can stand for means. A layer whose outputs are all 0 is wholly dormant.
      */
-    private int[] dormantCounts(int units, double averageSumAbs) {
-        int[] dormant = new int[LayerSnapshot.DORMANT_TAUS.length];
+    private void addDormant(int units, double averageSumAbs, UnitSets sets) {
         for (int u = 0; u < units; u++) {
             double score = averageSumAbs == 0 ? 0 : forward.sumAbs(u) / averageSumAbs;
-            for (int t = 0; t < dormant.length; t++) {
+            for (int t = 0; t < LayerSnapshot.DORMANT_TAUS.length; t++) {
                 if (score <= LayerSnapshot.DORMANT_TAUS[t]) {
-                    dormant[t]++;
+                    sets.dormant[t].add(u);
                 }
             }
         }
-        return dormant;
+    }
+
+    /** Indices of the units in each category, collected in one pass. */
+    private static final class UnitSets {
+        final IntList dead;
+        final IntList saturated;
+        final IntList[] dormant = new IntList[LayerSnapshot.DORMANT_TAUS.length];
+
+        UnitSets(int units) {
+            dead = new IntList(units);
+            saturated = new IntList(units);
+            for (int t = 0; t < dormant.length; t++) {
+                dormant[t] = new IntList(units);
+            }
+        }
+
+        int[][] dormantArrays() {
+            int[][] arrays = new int[dormant.length][];
+            for (int t = 0; t < dormant.length; t++) {
+                arrays[t] = dormant[t].toArray();
+            }
+            return arrays;
+        }
+    }
+
+    /** A growable list of unit indices, without boxing. */
+    private static final class IntList {
+        private final int[] values;
+        private int size;
+
+        IntList(int capacity) {
+            values = new int[capacity];
+        }
+
+        void add(int value) {
+            values[size++] = value;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
     }
 }

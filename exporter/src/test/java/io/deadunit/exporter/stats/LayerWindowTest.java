@@ -44,6 +44,8 @@ class LayerWindowTest {
         assertThat(s.unitActivity(0)).isEqualTo(0);
         assertThat(s.unitActivity(1)).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(s.unitActivity(3)).isEqualTo(1);
+        assertThat(s.deadUnitIndices()).containsExactly(0);
+        assertThat(s.firingRate(2)).isCloseTo(1.0 / 3, within(1e-12));
     }
 
     @Test
@@ -70,6 +72,8 @@ class LayerWindowTest {
 
         assertThat(s.dormantUnits(0)).as("tau 0.025").isEqualTo(1);
         assertThat(s.dormantUnits(1)).as("tau 0.1").isEqualTo(2);
+        assertThat(s.dormantUnitIndices(0)).containsExactly(0);
+        assertThat(s.dormantUnitIndices(1)).containsExactly(0, 1);
         assertThat(s.deadUnits()).isZero();
     }
 
@@ -99,6 +103,7 @@ class LayerWindowTest {
         LayerSnapshot s = window.close();
 
         assertThat(s.saturatedUnits()).isEqualTo(2);
+        assertThat(s.saturatedUnitIndices()).containsExactly(0, 1);
         // Bounded activations: activity is the share of non-saturated outputs.
         assertThat(s.unitActivity(0)).isZero();
         assertThat(s.unitActivity(3)).isEqualTo(1);
