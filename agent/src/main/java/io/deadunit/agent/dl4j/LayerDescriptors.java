@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Describes a DL4J layer for labels and layout, once per layer. Layer configurations differ a lot between layer
@@ -16,6 +17,17 @@ import java.util.Locale;
 final class LayerDescriptors {
     private static final int MAX_WRAPPER_DEPTH = 4;
 
+    /**
+     * Layers that apply no activation function although their configuration carries one (DL4J's global default,
+     * sigmoid, is inherited by every feed-forward configuration): their output is not bounded by it.
+     */
+    private static final Set<String> NO_ACTIVATION = Set.of(
+            "DropoutLayer", "BatchNormalization", "LocalResponseNormalization", "RepeatVector",
+            "SubsamplingLayer", "Subsampling1DLayer", "Subsampling3DLayer", "GlobalPoolingLayer",
+            "Upsampling1D", "Upsampling2D", "Upsampling3D", "ZeroPaddingLayer", "ZeroPadding1DLayer",
+            "ZeroPadding3DLayer", "Cropping1DLayer", "Cropping2DLayer", "Cropping3DLayer", "SpaceToDepth",
+            "SpaceToBatch", "MaskLayer");
+
     private LayerDescriptors() {
     }
 
@@ -24,7 +36,7 @@ final class LayerDescriptors {
         int index = layer.getIndex();
         org.deeplearning4j.nn.conf.layers.Layer conf = configurationOf(layer);
         String name = conf == null || conf.getLayerName() == null ? "layer" + index : conf.getLayerName();
-        String activation = conf == null ? "none" : activationOf(conf, 0);
+        String activation = conf == null || appliesNoActivation(layer.getClass()) ? "none" : activationOf(conf, 0);
         boolean channelsLast = conf != null && channelsLast(conf, 0);
         return new LayerDescriptor(name, index, layer.getClass().getSimpleName(), activation, channelsLast);
     }
@@ -32,6 +44,15 @@ final class LayerDescriptors {
     private static org.deeplearning4j.nn.conf.layers.Layer configurationOf(Layer layer) {
         NeuralNetConfiguration conf = layer.conf();
         return conf == null ? null : conf.getLayer();
+    }
+
+    private static boolean appliesNoActivation(Class<?> implementation) {
+        for (Class<?> c = implementation; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (NO_ACTIVATION.contains(c.getSimpleName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The activation's short name ({@code relu}, {@code leakyrelu}), or {@code none} when the layer applies none. */
