@@ -2,6 +2,8 @@ package io.deadunit.exporter.monitor;
 
 import io.deadunit.exporter.stats.LayerSnapshot;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +15,9 @@ public final class ExitSummary {
     /** The report, or an empty string when no layer was observed. */
     public static String render(List<ModelMonitor> models) {
         StringBuilder out = new StringBuilder();
-        for (ModelMonitor model : models) {
+        List<ModelMonitor> byName = new ArrayList<>(models);
+        byName.sort(Comparator.comparing(ModelMonitor::name));
+        for (ModelMonitor model : byName) {
             for (LayerMonitor layer : model.layers()) {
                 LayerSnapshot s = layer.latest();
                 if (s == null) {

@@ -1,0 +1,43 @@
+package io.deadunit.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * DL4J's ParallelWrapper: worker threads train copies of one model at once. Every copy is monitored as a model of
+ * its own, every copy sees the units forced dead, no minibatch is lost or counted twice, and training finishes
+ * (no thread blocks another on the agent's state).
+ */
+class ParallelWrapperIT {
+    static final int FORCED_DEAD = 5;
+    static final int EPOCHS = 3;
+    static final int BATCHES = 24;
+
+    @Test
+    void everyWorkerCopyIsMonitoredAndIterationsAddUp() {
+        try (ForkedTrainer t = ForkedTrainer.trainer("ParallelTrainer")
+                .agentArgs("sampleEvery=1,window=4")
+                .args("--workers", "2", "--deadUnits", Integer.toString(FORCED_DEAD),
+                        "--epochs", Integer.toString(EPOCHS), "--batches", Integer.toString(BATCHES))
+                .start()) {
+            t.awaitDone(Duration.ofSeconds(120));
+            PrometheusText p = t.scrape();
+
+            double iterations = p.find("dl4j_training_iterations_total").stream().mapToDouble(s -> s.value).sum();
+            assertThat(iterations).as("one optimizer step per minibatch, on one worker").isEqualTo(EPOCHS * BATCHES);
+
+            List<PrometheusText.Sample> hidden1 = p.find("dl4j_layer_dead_units", Map.of("layer", "hidden1"));
+            assertThat(hidden1).as("at least one copy per worker").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(hidden1).allSatisfy(s -> assertThat(s.value).isGreaterThanOrEqualTo(FORCED_DEAD));
+            assertThat(p.find("dl4j_layer_units", Map.of("layer", "hidden1")))
+                    .allSatisfy(s -> assertThat(s.value).isEqualTo(32));
+            assertThat(p.value("deadunit_agent_errors_total", Map.of())).isZero();
+            assertThat(t.finish()).isZero();
+        }
+    }
+}
