@@ -2,12 +2,16 @@ package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.jmx.AgentControl;
+import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.meters.AgentMeters;
 import io.deadunit.exporter.meters.MeterPublisher;
 import io.deadunit.exporter.meters.UnitActivityHistogram;
+import io.deadunit.exporter.monitor.Diagnostics;
 import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
+import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the agent publishes through, wired once: monitors, Micrometer registries (Prometheus and JMX), the
- * HTTP endpoint, and the housekeeping that drops collected models. Knows nothing about DL4J.
+ * HTTP endpoint (with {@code /deadunits}), the JMX control MBean, and the housekeeping that drops collected
+ * models. Knows nothing about DL4J.
  */
 public final class Exporter implements AutoCloseable {
     /** JMX domain of the meters' MBeans. */
@@ -38,11 +43,14 @@ public final class Exporter implements AutoCloseable {
     private final AgentHealth health;
     private final PrometheusMeterRegistry prometheus;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private final Sampling sampling;
     private final MonitorRegistry monitors;
+    private final DeadUnitsReport deadUnits;
     private final ScheduledExecutorService housekeeping;
     private final PrintStream log;
     private JmxMeterRegistry jmx;
     private MetricsEndpoint endpoint;
+    private AgentMBeanRegistration control;
 
     private Exporter(AgentConfig config, PrintStream log) {
         this.config = config;
@@ -57,10 +65,12 @@ public final class Exporter implements AutoCloseable {
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
-        Sampling sampling = new Sampling(config.sampleEvery(), config.window());
+        sampling = new Sampling(config.sampleEvery(), config.window());
         monitors = new MonitorRegistry(config.model(), sampling, new MeterPublisher(registry,
-                Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))), config.maxLayers());
+                Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))), config.maxLayers(),
+                new Diagnostics(config.diagnoseAt(), log::println));
         new AgentMeters(health, monitors).bindTo(registry);
+        deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "deadunit-housekeeping");
             thread.setDaemon(true);
@@ -72,6 +82,10 @@ public final class Exporter implements AutoCloseable {
     public static Exporter start(AgentConfig config, PrintStream log) {
         Exporter exporter = new Exporter(config, log);
         exporter.startEndpoint();
+        if (config.jmx()) {
+            exporter.control = AgentMBeanRegistration.register(new AgentControl(config, exporter.sampling,
+                    exporter.monitors, exporter::endpoint, exporter.deadUnits), log).orElse(null);
+        }
         exporter.housekeeping.scheduleWithFixedDelay(exporter::expunge, EXPUNGE_PERIOD_SECONDS,
                 EXPUNGE_PERIOD_SECONDS, TimeUnit.SECONDS);
         return exporter;
@@ -79,9 +93,19 @@ public final class Exporter implements AutoCloseable {
 
     private void startEndpoint() {
         try {
-            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry());
+            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
+        }
+    }
+
+    /** A failure is counted and logged once like any other; the HTTP client only gets a 500. */
+    private String deadUnitsJson(String model, String layer) {
+        try {
+            return deadUnits.json(model, layer);
+        } catch (RuntimeException e) {
+            health.recordError("rendering " + MetricsEndpoint.DEADUNITS_PATH, e);
+            throw e;
         }
     }
 
@@ -109,6 +133,11 @@ public final class Exporter implements AutoCloseable {
         return Optional.ofNullable(endpoint);
     }
 
+    /** Which units are dead, dormant, saturated: the {@code /deadunits} document. */
+    public DeadUnitsReport deadUnits() {
+        return deadUnits;
+    }
+
     /** The per-layer report for stderr at exit, empty when nothing was observed. */
     public String summary() {
         return ExitSummary.render(monitors.models());
@@ -117,6 +146,9 @@ public final class Exporter implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        if (control != null) {
+            control.close();
+        }
         if (endpoint != null) {
             endpoint.close();
         }

@@ -1,9 +1,11 @@
 package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.monitor.LayerDescriptor;
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.monitor.ModelMonitor;
+import io.deadunit.exporter.server.MetricsEndpoint;
 import io.deadunit.exporter.stats.FloatTensorData;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,41 @@ class ExporterTest {
             assertThat(((Number) server.getAttribute(dead, "Value")).doubleValue()).isEqualTo(1.0);
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void servesWhichUnitsAndRegistersTheControlMBeanUntilClosed() throws Exception {
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).build();
+        Object model = new Object();
+        Object layer = new Object();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
+        try (Exporter exporter = Exporter.start(config, log)) {
+            observeOneWindow(exporter, model, layer);
+            MetricsEndpoint endpoint = exporter.endpoint().orElseThrow();
+
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(endpoint.deadUnitsUrl())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).startsWith("{\"models\":[{\"model\":\"multilayernetwork-0\"")
+                    .contains("\"layer\":\"dense\"", "\"dead\":[0]", "\"firingRate\":[0,1]")
+                    .isEqualTo(server.invoke(control, "deadUnitsJson", null, null));
+            assertThat(server.getAttribute(control, "Port")).isEqualTo(endpoint.port());
+            assertThat(server.getAttribute(control, "MetricsUrl")).isEqualTo(endpoint.url());
+        }
+        assertThat(server.isRegistered(control)).isFalse();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void withoutJmxThereIsNoControlMBean() throws Exception {
+        AgentConfig config = AgentConfig.builder().port(0).jmx(false).build();
+        try (Exporter exporter = Exporter.start(config, log)) {
+            assertThat(ManagementFactory.getPlatformMBeanServer()
+                    .isRegistered(new ObjectName(AgentMBeanRegistration.OBJECT_NAME))).isFalse();
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class AgentConfig {
     public static final int MAX_SAMPLE_EVERY = 1_000_000;
     public static final int MAX_WINDOW = 1_000_000;
     public static final int MAX_LAYERS_LIMIT = 100_000;
+    public static final int MAX_REVIVE_EVERY = 1_000_000;
     /** Longest {@code model} label value and {@code user} name, in code points. */
     public static final int MAX_NAME_LENGTH = 100;
 
@@ -36,6 +37,9 @@ public final class AgentConfig {
     private final Path passwordFile;
     private final Path keystore;
     private final Path keystorePasswordFile;
+    private final double diagnoseAt;
+    private final boolean revive;
+    private final int reviveEvery;
 
     private AgentConfig(Builder b) {
         this.enabled = b.enabled;
@@ -53,6 +57,9 @@ public final class AgentConfig {
         this.passwordFile = b.passwordFile;
         this.keystore = b.keystore;
         this.keystorePasswordFile = b.keystorePasswordFile;
+        this.diagnoseAt = b.diagnoseAt;
+        this.revive = b.revive;
+        this.reviveEvery = b.reviveEvery;
     }
 
     public static AgentConfig defaults() {
@@ -81,6 +88,9 @@ public final class AgentConfig {
         b.passwordFile = passwordFile;
         b.keystore = keystore;
         b.keystorePasswordFile = keystorePasswordFile;
+        b.diagnoseAt = diagnoseAt;
+        b.revive = revive;
+        b.reviveEvery = reviveEvery;
         return b;
     }
 
@@ -151,6 +161,21 @@ public final class AgentConfig {
         return Optional.ofNullable(keystorePasswordFile);
     }
 
+    /** Share of a layer's units dead or saturated from which the layer is diagnosed (0 &lt; x ≤ 1). */
+    public double diagnoseAt() {
+        return diagnoseAt;
+    }
+
+    /** Reinitialise dead units (ReDo): the one setting that changes training. Off by default. */
+    public boolean revive() {
+        return revive;
+    }
+
+    /** With {@link #revive()}: recycle dead units every this many windows. */
+    public int reviveEvery() {
+        return reviveEvery;
+    }
+
     /** Both {@code user} and {@code passwordFile} are set. */
     public boolean basicAuth() {
         return user != null && passwordFile != null;
@@ -193,13 +218,16 @@ public final class AgentConfig {
                 && summary == c.summary && maxLayers == c.maxLayers && jmx == c.jmx && host.equals(c.host)
                 && Objects.equals(model, c.model) && Objects.equals(user, c.user)
                 && Objects.equals(passwordFile, c.passwordFile) && Objects.equals(keystore, c.keystore)
-                && Objects.equals(keystorePasswordFile, c.keystorePasswordFile);
+                && Objects.equals(keystorePasswordFile, c.keystorePasswordFile)
+                && Double.compare(diagnoseAt, c.diagnoseAt) == 0 && revive == c.revive
+                && reviveEvery == c.reviveEvery;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(enabled, host, port, sampleEvery, window, observesTraining, observesInference, model,
-                summary, maxLayers, jmx, user, passwordFile, keystore, keystorePasswordFile);
+                summary, maxLayers, jmx, user, passwordFile, keystore, keystorePasswordFile, diagnoseAt, revive,
+                reviveEvery);
     }
 
     /** Holds no secrets (only paths), so it is safe to log. */
@@ -209,7 +237,8 @@ public final class AgentConfig {
                 + sampleEvery + ", window=" + window + ", phases=" + Values.phases(observesTraining, observesInference)
                 + ", model=" + model + ", summary=" + summary + ", maxLayers=" + maxLayers + ", jmx=" + jmx
                 + ", user=" + user + ", passwordFile=" + passwordFile + ", keystore=" + keystore
-                + ", keystorePasswordFile=" + keystorePasswordFile + "}";
+                + ", keystorePasswordFile=" + keystorePasswordFile + ", diagnoseAt=" + diagnoseAt + ", revive="
+                + revive + ", reviveEvery=" + reviveEvery + "}";
     }
 
     /** Mutable builder; setters reject out-of-range values with {@link IllegalArgumentException}. */
@@ -229,6 +258,9 @@ public final class AgentConfig {
         private Path passwordFile;
         private Path keystore;
         private Path keystorePasswordFile;
+        private double diagnoseAt = 0.5;
+        private boolean revive = false;
+        private int reviveEvery = 1;
 
         private Builder() {
         }
@@ -308,6 +340,25 @@ public final class AgentConfig {
 
         public Builder keystorePasswordFile(Path keystorePasswordFile) {
             this.keystorePasswordFile = keystorePasswordFile;
+            return this;
+        }
+
+        public Builder diagnoseAt(double diagnoseAt) {
+            if (!(diagnoseAt > 0 && diagnoseAt <= 1)) {
+                throw new IllegalArgumentException(ConfigKey.DIAGNOSE_AT.key() + " must be "
+                        + ConfigKey.DIAGNOSE_AT.expected() + ", got " + diagnoseAt);
+            }
+            this.diagnoseAt = diagnoseAt;
+            return this;
+        }
+
+        public Builder revive(boolean revive) {
+            this.revive = revive;
+            return this;
+        }
+
+        public Builder reviveEvery(int reviveEvery) {
+            this.reviveEvery = Values.checkRange(reviveEvery, 1, MAX_REVIVE_EVERY, ConfigKey.REVIVE_EVERY);
             return this;
         }
 

@@ -31,7 +31,12 @@ enum ConfigKey {
     KEYSTORE("keystore", "the path of a readable PKCS12 or JKS keystore",
             (b, v) -> b.keystore(Values.readableFile(v))),
     KEYSTORE_PASSWORD_FILE("keystorePasswordFile", "the path of a readable file holding the keystore password",
-            (b, v) -> b.keystorePasswordFile(Values.readableFile(v)));
+            (b, v) -> b.keystorePasswordFile(Values.readableFile(v))),
+    DIAGNOSE_AT("diagnoseAt", "a number greater than 0 and at most 1 (share of a layer's units dead or saturated)",
+            (b, v) -> b.diagnoseAt(Values.fraction(v))),
+    REVIVE("revive", "true or false", (b, v) -> b.revive(Values.bool(v))),
+    REVIVE_EVERY("reviveEvery", "a whole number from 1 to " + AgentConfig.MAX_REVIVE_EVERY,
+            (b, v) -> b.reviveEvery(Values.integer(v, 1, AgentConfig.MAX_REVIVE_EVERY)));
 
     private final String key;
     private final String expected;

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 /** Parsers and checks for single values. Each throws {@link IllegalArgumentException} on a bad value. */
 final class Values {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
+    private static final Pattern DECIMAL = Pattern.compile("[+]?([0-9]{1,9}(\\.[0-9]{0,9})?|\\.[0-9]{1,9})");
     private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
     // RFC 1123 labels; '_' is tolerated because container and VM host names use it.
     private static final Pattern HOST_NAME = Pattern.compile(
@@ -45,7 +46,20 @@ final class Values {
         return (int) n;
     }
 
-    static int checkRange(int n, int min, int max, ConfigKey key) {
+    /** A plain decimal number in (0, 1]: {@code 0.5}, {@code .25}, {@code 1}; no exponent, no NaN. */
+    static double fraction(String v) {
+        String s = v.trim();
+        if (!DECIMAL.matcher(s).matches()) {
+            throw new IllegalArgumentException("not a decimal number");
+        }
+        double d = Double.parseDouble(s);
+        if (!(d > 0 && d <= 1)) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return d;
+    }
+
+        static int checkRange(int n, int min, int max, ConfigKey key) {
         if (n < min || n > max) {
             throw new IllegalArgumentException(key.key() + " must be " + key.expected() + ", got " + n);
         }

@@ -1,5 +1,7 @@
 package io.deadunit.exporter.meters;
 
+import io.deadunit.exporter.monitor.Cause;
+import io.deadunit.exporter.monitor.Diagnosis;
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.stats.LayerSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -53,6 +55,26 @@ final class LayerMeters implements MeterBinder {
         gauge(registry, "dl4j.layer.zero.gradient.units", tags,
                 "Units that received exactly zero gradient at every sampled position of the last window",
                 LayerSnapshot::zeroGradientUnits);
+        gauge(registry, "dl4j.layer.update.ratio", tags,
+                "Mean over sampled optimizer steps of the last window of ||dW||/||W|| (weights before the step); healthy about 1e-3",
+                LayerSnapshot::updateRatio);
+        gauge(registry, "dl4j.layer.stagnant.units", tags,
+                "Units whose incoming weights did not change at all during the last window (dense and convolution layers)",
+                LayerSnapshot::stagnantUnits);
+        gauge(registry, "dl4j.layer.learning.rate", tags,
+                "Learning rate of the layer's weight updater at the last window's end; NaN when it has none",
+                LayerSnapshot::learningRate);
+        for (Cause cause : Cause.values()) {
+            meters.add(Gauge.builder("dl4j.layer.diagnosis", layer, l -> diagnosed(l, cause))
+                    .tags(tags).tag("cause", cause.label())
+                    .description("1 when the last window diagnosed this likely cause of lost (dead or saturated) units, else 0")
+                    .strongReference(true)
+                    .register(registry));
+        }
+        meters.add(FunctionCounter.builder("dl4j.layer.revived.units", layer, LayerMonitor::revivedTotal)
+                .tags(tags)
+                .description("Dead units whose weights were reinitialised (revive=true)")
+                .register(registry));
         meters.add(FunctionCounter.builder("dl4j.nonfinite.values", layer, LayerMonitor::forwardNonFiniteTotal)
                 .tags(tags).tag("phase", "forward")
                 .description("NaN or infinite values seen in sampled activations (forward) or gradients (backward)")
@@ -74,6 +96,11 @@ final class LayerMeters implements MeterBinder {
                 .description(description)
                 .strongReference(true)
                 .register(registry));
+    }
+
+    private static double diagnosed(LayerMonitor layer, Cause cause) {
+        Diagnosis diagnosis = layer.diagnosis();
+        return diagnosis == null ? Double.NaN : diagnosis.has(cause) ? 1 : 0;
     }
 
     private static double read(LayerMonitor layer, ToDoubleFunction<LayerSnapshot> value) {

@@ -3,6 +3,9 @@ package io.deadunit.exporter.monitor;
 import io.deadunit.exporter.stats.LayerSnapshot;
 import io.deadunit.exporter.stats.LayerWindow;
 import io.deadunit.exporter.stats.TensorData;
+import io.deadunit.exporter.stats.WeightTracker;
+
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One layer of one model: receives its sampled tensors on the training thread and publishes a snapshot per window.
@@ -15,6 +18,10 @@ public final class LayerMonitor {
     private final MonitorListener listener;
     private volatile int units = -1;
     private volatile LayerSnapshot snapshot;
+    private final WeightTracker weights = new WeightTracker();
+    private final LongAdder revived = new LongAdder();
+    private volatile LayerMonitor upstream;
+    private volatile Diagnosis diagnosis;
 
     LayerMonitor(ModelMonitor model, LayerDescriptor descriptor, MonitorListener listener) {
         this.model = model;
@@ -68,12 +75,74 @@ public final class LayerMonitor {
                 sequenceMask);
     }
 
-    void closeWindow() {
+    /** ‖ΔW‖/‖W‖ of the sampled optimizer step that just ended (weight evidence comes from the adapter). */
+    public void onUpdateRatio(double ratio) {
+        window.addUpdateRatio(ratio);
+    }
+
+    /** Units whose incoming weights did not change in the window about to close; -1 when unknown. */
+    public void onStagnantUnits(int units) {
+        window.setStagnantUnits(units);
+    }
+
+    public void onLearningRate(double learningRate) {
+        window.setLearningRate(learningRate);
+    }
+
+    /** Each unit's bias at the end of the window about to close, or null. */
+    public void onBiases(double[] biases) {
+        window.setBiases(biases);
+    }
+
+    /** The copy of the weights taken at the start of the window, for stagnant units. */
+    public WeightTracker weightTracker() {
+        return weights;
+    }
+
+    /** Units whose weights were reinitialised (revive=true). */
+    public void onRevived(int units) {
+        revived.add(units);
+    }
+
+    public long revivedTotal() {
+        return revived.sum();
+    }
+
+    /** The layer whose output feeds this one (for the upstream_dead rule), when there is exactly one. */
+    public void setUpstream(LayerMonitor upstream) {
+        this.upstream = upstream;
+    }
+
+    public LayerMonitor upstream() {
+        return upstream;
+    }
+
+    /** The diagnosis of the last closed window, or null before the first. */
+    public Diagnosis diagnosis() {
+        return diagnosis;
+    }
+
+    /** Stores the last window's diagnosis; true when the layer just crossed the threshold (log it). */
+    boolean setDiagnosis(Diagnosis next) {
+        Diagnosis previous = diagnosis;
+        diagnosis = next;
+        return next.diagnosed() && (previous == null || !previous.diagnosed());
+    }
+
+    /** Closes the window; true when it produced a snapshot. */
+    boolean closeWindowAndReport() {
         LayerSnapshot closed = window.close();
         if (closed != null) {
             snapshot = closed;
             listener.windowClosed(this, closed);
+            return true;
         }
+        return false;
+    }
+
+    /** Drops what the open window accumulated, publishing nothing. */
+    void discardWindow() {
+        window.close();
     }
 
     /** Units of the layer, or -1 before its first forward pass was seen. */

@@ -2,27 +2,40 @@ package io.deadunit.exporter.monitor;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One model (MultiLayerNetwork or ComputationGraph): counts its iterations, decides which ones are sampled, and
- * closes its layers' windows. Iteration callbacks come from the model's training thread.
+ * closes its layers' windows. Iteration callbacks come from the model's training thread, which alone touches the
+ * windows: other threads (JMX) only request a reset, which that thread carries out at its next iteration.
  */
 public final class ModelMonitor {
     private final String name;
     private final Sampling sampling;
     private final MonitorListener listener;
+    private final Diagnostics diagnostics;
     private final List<LayerMonitor> layers = new CopyOnWriteArrayList<>();
+    private volatile long windowsClosed;
 
     private volatile long iterations;
     private volatile long inferencePasses;
     private volatile double score = Double.NaN;
     private volatile boolean sampleTraining = true;
     private volatile boolean sampleInference = true;
+    private final AtomicBoolean resetRequested = new AtomicBoolean();
+    // Where the open window started; counted from there, a window resized or reset at run time is full length.
+    private long trainingWindowStart;
+    private long inferenceWindowStart;
 
     ModelMonitor(String name, Sampling sampling, MonitorListener listener) {
+        this(name, sampling, listener, Diagnostics.quiet());
+    }
+
+    ModelMonitor(String name, Sampling sampling, MonitorListener listener, Diagnostics diagnostics) {
         this.name = name;
         this.sampling = sampling;
         this.listener = listener;
+        this.diagnostics = diagnostics;
     }
 
     public String name() {
@@ -41,15 +54,29 @@ public final class ModelMonitor {
 
     /** Whether tensors of the current training iteration (or inference pass) should be observed. */
     public boolean isSampling(boolean training) {
-        return training ? sampleTraining : sampleInference;
+        return sampling.monitoring() && (training ? sampleTraining : sampleInference);
+    }
+
+    /** Whether the training iteration now completing (before {@link #onIterationDone}) closes the window. */
+    public boolean closesWindow() {
+        return (iterations + 1) % sampling.window() == 0;
+    }
+
+    /** Training windows closed so far. */
+    public long windowsClosed() {
+        return windowsClosed;
     }
 
     /** A training iteration completed: count it, close the window when it is full, decide the next step. */
     public void onIterationDone(double score) {
         this.score = score;
         long done = ++iterations;
-        if (done % sampling.window() == 0) {
+        if (resetTaken()) {
+            discardWindows();
+            trainingWindowStart = done;
+        } else if (done - trainingWindowStart >= sampling.window()) {
             closeWindows();
+            trainingWindowStart = done;
         }
         sampleTraining = done % sampling.sampleEvery() == 0;
     }
@@ -57,15 +84,49 @@ public final class ModelMonitor {
     /** An inference pass starts (observed only when inference is monitored); it is sampled like an iteration. */
     public void onInferencePassStarted() {
         long started = inferencePasses++;
-        if (started > 0 && started % sampling.window() == 0) {
+        if (resetTaken()) {
+            discardWindows();
+            inferenceWindowStart = started;
+        } else if (started - inferenceWindowStart >= sampling.window()) {
             closeWindows();
+            inferenceWindowStart = started;
         }
         sampleInference = started % sampling.sampleEvery() == 0;
     }
 
     private void closeWindows() {
+        boolean[] closed = new boolean[layers.size()];
+        int i = 0;
         for (LayerMonitor layer : layers) {
-            layer.closeWindow();
+            if (i < closed.length) {
+                closed[i++] = layer.closeWindowAndReport();
+            }
+        }
+        // Every layer's window is closed before any is diagnosed: a rule may look at the layer feeding it.
+        i = 0;
+        for (LayerMonitor layer : layers) {
+            if (i < closed.length && closed[i++]) {
+                diagnostics.diagnose(layer);
+            }
+        }
+    }
+
+    /** A plain read first: the atomic swap is only paid on the rare iteration that finds a request. */
+    private boolean resetTaken() {
+        return resetRequested.get() && resetRequested.getAndSet(false);
+    }
+
+    /**
+     * Asks the thread that trains (or runs inference) to drop every layer's open window at its next iteration
+     * (or pass) and start a full new one; last closed windows stay published. Safe from any thread.
+     */
+    public void requestWindowReset() {
+        resetRequested.set(true);
+    }
+
+    private void discardWindows() {
+        for (LayerMonitor layer : layers) {
+            layer.discardWindow();
         }
     }
 

@@ -24,6 +24,7 @@ public final class MonitorRegistry {
     private final AtomicInteger namedModels = new AtomicInteger();
     private final int maxLayers;
     private final LongAdder unmonitoredLayers = new LongAdder();
+    private final Diagnostics diagnostics;
 
     /**
      * @param modelName label of the first model (later ones get {@code NAME-2}, {@code NAME-3}…); when empty,
@@ -35,6 +36,13 @@ public final class MonitorRegistry {
 
     /** @param maxLayers most layers monitored at once; further layers are only counted, so meters stay bounded */
     public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener, int maxLayers) {
+        this(modelName, sampling, listener, maxLayers, Diagnostics.quiet());
+    }
+
+    /** @param diagnostics when a layer that lost units is diagnosed, and where the report goes */
+    public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener, int maxLayers,
+                           Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
         this.modelName = modelName;
         this.sampling = sampling;
         this.listener = listener;
@@ -44,7 +52,7 @@ public final class MonitorRegistry {
     /** Registers a model once; later calls return the same monitor. */
     public ModelMonitor registerModel(Object model, String kind) {
         return models.computeIfAbsent(model, m -> {
-            ModelMonitor monitor = new ModelMonitor(nextName(kind), sampling, listener);
+            ModelMonitor monitor = new ModelMonitor(nextName(kind), sampling, listener, diagnostics);
             listener.modelAdded(monitor);
             return monitor;
         });

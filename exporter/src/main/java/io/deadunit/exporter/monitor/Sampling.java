@@ -1,9 +1,13 @@
 package io.deadunit.exporter.monitor;
 
-/** How often to observe and how long a window is, in iterations; shared by every model, changeable at run time. */
+/**
+ * How often to observe and how long a window is, in iterations, and whether to observe at all; shared by every
+ * model, changeable at run time (over JMX).
+ */
 public final class Sampling {
     private volatile int sampleEvery;
     private volatile int window;
+    private volatile boolean monitoring = true;
 
     public Sampling(int sampleEvery, int window) {
         set(sampleEvery, window);
@@ -23,5 +27,14 @@ public final class Sampling {
 
     public int window() {
         return window;
+    }
+
+    /** False: no tensor is read; iterations are still counted and windows still close, with what they saw. */
+    public boolean monitoring() {
+        return monitoring;
+    }
+
+    public void monitoring(boolean on) {
+        this.monitoring = on;
     }
 }

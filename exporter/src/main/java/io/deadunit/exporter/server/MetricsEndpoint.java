@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The HTTP endpoint Prometheus scrapes: {@code /metrics} (Prometheus text, or OpenMetrics when the Accept header
  * asks for it), {@code /-/healthy} and {@code /health} (200 while the endpoint runs) and a plain-text index at
- * {@code /}. Only GET and HEAD are answered; other paths get 404. Optional basic auth ({@code user} +
+ * {@code /}, plus {@code /deadunits} (JSON, which units) when given a source. Only GET and HEAD are answered;
+ * other paths get 404. Optional basic auth ({@code user} +
  * {@code passwordFile}) and TLS ({@code keystore} + {@code keystorePasswordFile}) cover every path.
  *
  * <p>All its threads are daemons, so a trainer under the agent exits when {@code main} returns.
@@ -32,6 +34,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** The Prometheus client's health path. */
     public static final String HEALTH_PATH = "/-/healthy";
     public static final String HEALTH_ALIAS_PATH = "/health";
+    public static final String DEADUNITS_PATH = "/deadunits";
     private static final long CLOSE_WAIT_MILLIS = 500;
 
     private final HTTPServer server;
@@ -53,6 +56,17 @@ public final class MetricsEndpoint implements AutoCloseable {
      *                     or only half of a security pair is configured
      */
     public static MetricsEndpoint start(AgentConfig config, PrometheusRegistry registry) throws IOException {
+        return start(config, registry, null);
+    }
+
+    /**
+     * Like {@link #start(AgentConfig, PrometheusRegistry)}, also serving {@code /deadunits} from {@code deadUnits}
+     * behind the same gate (methods, credentials, TLS).
+     *
+     * @param deadUnits the JSON behind {@code /deadunits}, or null to serve no such path (404)
+     */
+    public static MetricsEndpoint start(AgentConfig config, PrometheusRegistry registry, DeadUnitsSource deadUnits)
+            throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         Optional<String> missing = config.missingSecurityPartner();
@@ -72,8 +86,9 @@ public final class MetricsEndpoint implements AutoCloseable {
                     .port(config.port())
                     .registry(registry)
                     .executorService(executor)
-                    .authenticator(new RequestGate(credentials))
-                    .defaultHandler(new RootHandler())
+                    .authenticator(new RequestGate(credentials,
+                            deadUnits == null ? Set.of() : Set.of(DEADUNITS_PATH)))
+                    .defaultHandler(new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)))
                     .registerHealthHandler(false)
                     .errorHandlingPolicy(HttpErrorHandlingPolicy.builder()
                             .unsafeDebugResponse(false)
@@ -102,6 +117,11 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     public String healthUrl() {
         return baseUrl + HEALTH_PATH;
+    }
+
+    /** E.g. {@code http://127.0.0.1:9404/deadunits}; served only when started with a source. */
+    public String deadUnitsUrl() {
+        return baseUrl + DEADUNITS_PATH;
     }
 
     /** Stops serving and frees the port at once; requests in flight are cut. Idempotent. */

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -13,15 +14,23 @@ import java.util.Set;
  * prefix, so {@code /metricsXYZ} would otherwise be served). Rejections carry no body, hence no stack traces.
  */
 final class RequestGate extends Authenticator {
+    /** The paths every endpoint serves. */
     static final Set<String> PATHS = Set.of(RootHandler.INDEX_PATH, MetricsEndpoint.METRICS_PATH,
             MetricsEndpoint.HEALTH_PATH, MetricsEndpoint.HEALTH_ALIAS_PATH);
     private static final Success ANONYMOUS = new Success(new HttpPrincipal("anonymous", PasswordCheck.REALM));
 
     private final Authenticator credentials;
+    private final Set<String> paths;
 
-    /** @param credentials checks user and password, or {@code null} when basic auth is off */
-    RequestGate(Authenticator credentials) {
+    /**
+     * @param credentials checks user and password, or {@code null} when basic auth is off
+     * @param extraPaths  paths served beyond {@link #PATHS}, e.g. {@code /deadunits}
+     */
+    RequestGate(Authenticator credentials, Set<String> extraPaths) {
         this.credentials = credentials;
+        Set<String> all = new HashSet<>(PATHS);
+        all.addAll(extraPaths);
+        this.paths = Set.copyOf(all);
     }
 
     @Override
@@ -35,7 +44,7 @@ final class RequestGate extends Authenticator {
         if (!(result instanceof Success)) {
             return result;
         }
-        if (!PATHS.contains(exchange.getRequestURI().getPath())) {
+        if (!paths.contains(exchange.getRequestURI().getPath())) {
             return new Failure(404);
         }
         return result;

@@ -8,25 +8,40 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Serves everything outside {@code /metrics}: a plain-text index at {@code /} and the health answer at
- * {@code /-/healthy} and {@code /health}. Replaces the client's HTML page and health handler, which log a JDK
- * warning on every HEAD request.
+ * Serves everything outside {@code /metrics}: a plain-text index at {@code /}, the health answer at
+ * {@code /-/healthy} and {@code /health}, and hands {@code /deadunits} to its handler when there is one (the
+ * Prometheus server takes no extra contexts, so every other path lands here). Replaces the client's HTML page and
+ * health handler, which log a JDK warning on every HEAD request.
  */
 final class RootHandler implements HttpHandler {
     static final String INDEX_PATH = "/";
-    private static final byte[] INDEX = ("deadunit metrics endpoint\n"
+    private static final String INDEX_TEXT = "deadunit metrics endpoint\n"
             + MetricsEndpoint.METRICS_PATH + "  metrics (Prometheus text, or OpenMetrics when asked by Accept)\n"
-            + MetricsEndpoint.HEALTH_PATH + "  health check (also " + MetricsEndpoint.HEALTH_ALIAS_PATH + ")\n")
-            .getBytes(StandardCharsets.UTF_8);
+            + MetricsEndpoint.HEALTH_PATH + "  health check (also " + MetricsEndpoint.HEALTH_ALIAS_PATH + ")\n";
     private static final byte[] HEALTHY = "Exporter is healthy.\n".getBytes(StandardCharsets.UTF_8);
+
+    private final HttpHandler deadUnits;
+    private final byte[] index;
+
+    /** @param deadUnits serves {@code /deadunits}, or null when the endpoint has no such page */
+    RootHandler(HttpHandler deadUnits) {
+        this.deadUnits = deadUnits;
+        this.index = (INDEX_TEXT + (deadUnits == null ? ""
+                : MetricsEndpoint.DEADUNITS_PATH + "  which units are dead, dormant, saturated (JSON)\n"))
+                .getBytes(StandardCharsets.UTF_8);
+    }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
             byte[] body;
+            if (deadUnits != null && MetricsEndpoint.DEADUNITS_PATH.equals(path)) {
+                deadUnits.handle(exchange);
+                return;
+            }
             if (INDEX_PATH.equals(path)) {
-                body = INDEX;
+                body = index;
             } else if (MetricsEndpoint.HEALTH_PATH.equals(path) || MetricsEndpoint.HEALTH_ALIAS_PATH.equals(path)) {
                 body = HEALTHY;
             } else {

@@ -1,7 +1,7 @@
 /**
  * The HTTP endpoint Prometheus scrapes, built on the Prometheus client's {@code HTTPServer}:
- * {@code /metrics}, {@code /-/healthy} (alias {@code /health}) and a plain-text index at {@code /}; GET and HEAD
- * only, optional basic auth and TLS, daemon threads only. See
+ * {@code /metrics}, {@code /-/healthy} (alias {@code /health}), {@code /deadunits} (JSON: which units) and a
+ * plain-text index at {@code /}; GET and HEAD only, optional basic auth and TLS, daemon threads only. See
  * {@link io.deadunit.exporter.server.MetricsEndpoint}.
  */
 package io.deadunit.exporter.server;

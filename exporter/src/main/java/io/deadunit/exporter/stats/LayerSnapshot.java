@@ -20,10 +20,29 @@ public final class LayerSnapshot {
     private final double[] firingRate;
     private final double gradientNorm;
     private final double zeroGradientUnits;
+    private final double updateRatio;
+    private final double stagnantUnits;
+    private final double learningRate;
+    private final double[] biases;
 
     LayerSnapshot(int units, long positionsPerUnit, int[] deadUnits, int[][] dormantUnits, int[] saturatedUnits,
                   double activationMean, double activationStddev, double zeroRatio, double[] unitActivity,
                   double[] firingRate, double gradientNorm, double zeroGradientUnits) {
+        this(units, positionsPerUnit, deadUnits, dormantUnits, saturatedUnits, activationMean, activationStddev,
+                zeroRatio, unitActivity, firingRate, gradientNorm, zeroGradientUnits, Double.NaN, Double.NaN,
+                Double.NaN, null);
+    }
+
+    /**
+     * @param updateRatio   mean over the window's sampled optimizer steps of ‖ΔW‖/‖W‖, or NaN
+     * @param stagnantUnits units whose incoming weights did not change at all in the window, or NaN
+     * @param learningRate  the learning rate of the layer's weight updater, or NaN
+     * @param biases        each unit's bias at the end of the window, or null
+     */
+    LayerSnapshot(int units, long positionsPerUnit, int[] deadUnits, int[][] dormantUnits, int[] saturatedUnits,
+                  double activationMean, double activationStddev, double zeroRatio, double[] unitActivity,
+                  double[] firingRate, double gradientNorm, double zeroGradientUnits, double updateRatio,
+                  double stagnantUnits, double learningRate, double[] biases) {
         this.units = units;
         this.positionsPerUnit = positionsPerUnit;
         this.deadUnits = deadUnits;
@@ -36,6 +55,10 @@ public final class LayerSnapshot {
         this.firingRate = firingRate;
         this.gradientNorm = gradientNorm;
         this.zeroGradientUnits = zeroGradientUnits;
+        this.updateRatio = updateRatio;
+        this.stagnantUnits = stagnantUnits;
+        this.learningRate = learningRate;
+        this.biases = biases;
     }
 
     public int units() {
@@ -111,5 +134,54 @@ public final class LayerSnapshot {
 
     public boolean hasGradients() {
         return !Double.isNaN(gradientNorm);
+    }
+
+    /** Share of units that are saturated, 0..1. */
+    public double saturatedRatio() {
+        return units == 0 ? 0 : (double) saturatedUnits.length / units;
+    }
+
+    /** Units that are dead or saturated (or both): units that pass (almost) no gradient. */
+    public int lostUnits() {
+        int lost = deadUnits.length;
+        int d = 0;
+        for (int s : saturatedUnits) {
+            while (d < deadUnits.length && deadUnits[d] < s) {
+                d++;
+            }
+            if (d >= deadUnits.length || deadUnits[d] != s) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
+    /** {@link #lostUnits} over units, 0..1. */
+    public double lostRatio() {
+        return units == 0 ? 0 : (double) lostUnits() / units;
+    }
+
+    /** Mean over the window's sampled optimizer steps of ‖ΔW‖/‖W‖ (weights before the step); NaN when unknown. */
+    public double updateRatio() {
+        return updateRatio;
+    }
+
+    /** Units whose incoming weights did not change at all during the window; NaN when unknown. */
+    public double stagnantUnits() {
+        return stagnantUnits;
+    }
+
+    /** The learning rate of the layer's weight updater at the window's last iteration; NaN when it has none. */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public boolean hasBiases() {
+        return biases != null;
+    }
+
+    /** A unit's bias at the end of the window; only when {@link #hasBiases()}. */
+    public double bias(int unit) {
+        return biases[unit];
     }
 }

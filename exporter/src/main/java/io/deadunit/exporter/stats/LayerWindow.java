@@ -17,6 +17,13 @@ public final class LayerWindow {
     private long forwardNonFinite;
     private long backwardNonFinite;
 
+    // Weight evidence, handed in by the adapter after the optimizer step (see addUpdateRatio and the setters).
+    private double updateRatioSum;
+    private int updateRatios;
+    private double stagnantUnits = Double.NaN;
+    private double learningRate = Double.NaN;
+    private double[] biases;
+
     public LayerWindow(ActivationBounds bounds) {
         this.bounded = bounds.isBounded();
         this.forward = new UnitAccumulator(bounds);
@@ -58,6 +65,28 @@ public final class LayerWindow {
         }
     }
 
+    /** ‖ΔW‖/‖W‖ of one sampled optimizer step; the snapshot reports the mean over the window. NaN is ignored. */
+    public void addUpdateRatio(double ratio) {
+        if (!Double.isNaN(ratio)) {
+            updateRatioSum += ratio;
+            updateRatios++;
+        }
+    }
+
+    /** Units whose incoming weights did not change over this window (a negative count is stored as NaN). */
+    public void setStagnantUnits(int units) {
+        stagnantUnits = units < 0 ? Double.NaN : units;
+    }
+
+    public void setLearningRate(double learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    /** Each unit's bias at the end of the window (index = unit), or null when the layer has no per-unit bias. */
+    public void setBiases(double[] biases) {
+        this.biases = biases;
+    }
+
     /** Units seen in the last forward pass, or -1 before the first one. */
     public int units() {
         return forward.units();
@@ -84,6 +113,11 @@ public final class LayerWindow {
         backward.reset();
         gradientNormSum = 0;
         gradientNorms = 0;
+        updateRatioSum = 0;
+        updateRatios = 0;
+        stagnantUnits = Double.NaN;
+        learningRate = Double.NaN;
+        biases = null;
         return snapshot;
     }
 
@@ -131,8 +165,11 @@ public final class LayerWindow {
             }
             zeroGradientUnits = zeroGradient;
         }
+        double updateRatio = updateRatios == 0 ? Double.NaN : updateRatioSum / updateRatios;
+        double[] unitBiases = biases != null && biases.length == units ? biases.clone() : null;
         return new LayerSnapshot(units, positions, sets.dead.toArray(), sets.dormantArrays(), sets.saturated.toArray(),
-                mean, Math.sqrt(variance), zeroRatio, activity, firingRate, gradientNorm, zeroGradientUnits);
+                mean, Math.sqrt(variance), zeroRatio, activity, firingRate, gradientNorm, zeroGradientUnits,
+                updateRatio, stagnantUnits, learningRate, unitBiases);
     }
 
     /**

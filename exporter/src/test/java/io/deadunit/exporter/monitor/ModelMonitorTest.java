@@ -70,6 +70,74 @@ class ModelMonitorTest {
     }
 
     @Test
+    void aResetDropsTheOpenWindowAndAFullOneFollows() {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 2), recorder);
+        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
+        Object layerKey = new Object();
+        LayerMonitor layer = registry.registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+
+        feed(layer, 0, 1);
+        monitor.onIterationDone(0);
+        monitor.requestWindowReset();
+        feed(layer, 0, 1);
+        // Taken up here, on the training thread: both tensors so far are dropped.
+        monitor.onIterationDone(0);
+        for (int iteration = 3; iteration <= 4; iteration++) {
+            feed(layer, 1, 1);
+            monitor.onIterationDone(0);
+        }
+
+        assertThat(events).containsExactly("model multilayernetwork-0", "seen dense 2",
+                "window dense dead 0 positions 2");
+        assertThat(layer.snapshot().positionsPerUnit()).isEqualTo(2);
+    }
+
+    @Test
+    void aWindowResizedAtRunTimeIsFullLength() {
+        Sampling sampling = new Sampling(1, 4);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
+        Object layerKey = new Object();
+        LayerMonitor layer = registry.registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+
+        List<Long> closedAt = new ArrayList<>();
+        for (int iteration = 1; iteration <= 10; iteration++) {
+            if (iteration == 6) {
+                sampling.set(1, 3);
+            }
+            feed(layer, 1);
+            LayerSnapshot before = layer.snapshot();
+            monitor.onIterationDone(0);
+            if (layer.snapshot() != before) {
+                closedAt.add(monitor.iterations());
+            }
+        }
+
+        // Counted from the last close (4), not from multiples of 3 (which would close after 6 iterations of data).
+        assertThat(closedAt).containsExactly(4L, 7L, 10L);
+    }
+
+    @Test
+    void monitoringOffMeansNoTensorIsRead() {
+        Sampling sampling = new Sampling(1, 1);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
+
+        sampling.monitoring(false);
+        boolean trainingWhenOff = monitor.isSampling(true);
+        boolean inferenceWhenOff = monitor.isSampling(false);
+        monitor.onIterationDone(0);
+        sampling.monitoring(true);
+
+        assertThat(trainingWhenOff).isFalse();
+        assertThat(inferenceWhenOff).isFalse();
+        assertThat(monitor.iterations()).isEqualTo(1);
+        assertThat(monitor.isSampling(true)).isTrue();
+    }
+
+    @Test
     void modelsGetStableReadableNamesAndAnOverride() {
         MonitorRegistry byKind = new MonitorRegistry(Optional.empty(), new Sampling(1, 1), recorder);
         assertThat(byKind.registerModel(new Object(), "multilayernetwork").name()).isEqualTo("multilayernetwork-0");

@@ -1,0 +1,74 @@
+package io.deadunit.exporter.stats;
+
+/**
+ * Single-pass helpers over a layer's weight tensors, read in place like activations: absolute element indices into
+ * a buffer, plus shape and strides. Weight views in DL4J are compact (their elements fill one contiguous range of
+ * the model's parameter buffer, in 'c' or 'f' order); {@link #compactLength} tells whether a tensor is.
+ */
+public final class WeightStats {
+    private WeightStats() {
+    }
+
+    /**
+     * The number of elements when the tensor is compact (no gaps and no overlap: sorted by stride, each stride is
+     * the product of the smaller axes' sizes), so that they occupy exactly {@code [offset, offset + length)};
+     * otherwise -1.
+     */
+    public static long compactLength(long[] shape, long[] stride) {
+        if (shape.length != stride.length) {
+            return -1;
+        }
+        int rank = shape.length;
+        boolean[] used = new boolean[rank];
+        long expected = 1;
+        for (int k = 0; k < rank; k++) {
+            // the not yet used axis with the smallest stride, skipping axes of size 1 (their stride is irrelevant)
+            int best = -1;
+            for (int a = 0; a < rank; a++) {
+                if (!used[a] && shape[a] != 1 && (best < 0 || stride[a] < stride[best])) {
+                    best = a;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            used[best] = true;
+            if (shape[best] == 0) {
+                return 0;
+            }
+            if (stride[best] != expected) {
+                return -1;
+            }
+            expected *= shape[best];
+        }
+        return expected;
+    }
+
+    /**
+     * Adds one optimizer step of one weight tensor to {@code sums}: {@code sums[0] += Σ u²} (the step's size) and
+     * {@code sums[1] += Σ (w + u)²} (the weights before the step), where {@code w} are the weights after the step and
+     * {@code u} the update the step subtracted from them ({@code w_after = w_before - u}). Both tensors are compact
+     * with the same layout, {@code length} elements from their offsets.
+     */
+    public static void addStep(TensorData weights, long weightOffset, TensorData update, long updateOffset,
+                               long length, double[] sums) {
+        double steps = 0;
+        double before = 0;
+        for (long i = 0; i < length; i++) {
+            double u = update.get(updateOffset + i);
+            double w = weights.get(weightOffset + i) + u;
+            steps += u * u;
+            before += w * w;
+        }
+        sums[0] += steps;
+        sums[1] += before;
+    }
+
+    /** ‖Δw‖ / ‖w‖ from the sums of {@link #addStep}; NaN when nothing was added, +∞ for all-zero weights that moved. */
+    public static double updateRatio(double[] sums) {
+        if (sums[1] == 0) {
+            return sums[0] == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
+        }
+        return Math.sqrt(sums[0] / sums[1]);
+    }
+}

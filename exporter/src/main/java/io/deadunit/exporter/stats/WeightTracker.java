@@ -1,0 +1,108 @@
+package io.deadunit.exporter.stats;
+
+/**
+ * Finds the units whose incoming weights did not change at all over a window: a copy of one compact weight tensor
+ * is taken when the window starts ({@link #begin}) and compared bit for bit when it ends ({@link #stagnantUnits}).
+ * A unit is an index along one axis of the tensor (dense {@code W [nIn, nOut]}: axis 1, unit j = column j;
+ * convolution {@code W [nOut, nIn, kH, kW]}: axis 0).
+ *
+ * <p>Float weights are copied to a {@code float[]}, anything else to a {@code double[]}, so the comparison is exact.
+ * Not thread-safe: owned by the layer's training thread.
+ */
+public final class WeightTracker {
+    private float[] floats;
+    private double[] doubles;
+    private long length = -1;
+
+    /** Copies {@code length} elements from {@code offset}: the weights at the start of a window. */
+    public void begin(TensorData data, long offset, long length) {
+        if (length < 0 || length > Integer.MAX_VALUE) {
+            clear();
+            return;
+        }
+        int n = (int) length;
+        if (data instanceof FloatTensorData) {
+            doubles = null;
+            if (floats == null || floats.length != n) {
+                floats = new float[n];
+            }
+            for (int i = 0; i < n; i++) {
+                floats[i] = (float) data.get(offset + i);
+            }
+        } else {
+            floats = null;
+            if (doubles == null || doubles.length != n) {
+                doubles = new double[n];
+            }
+            for (int i = 0; i < n; i++) {
+                doubles[i] = data.get(offset + i);
+            }
+        }
+        this.length = length;
+    }
+
+    /** Forgets the copy: the next {@link #stagnantUnits} reports -1. */
+    public void clear() {
+        floats = null;
+        doubles = null;
+        length = -1;
+    }
+
+    public boolean hasCopy() {
+        return length >= 0;
+    }
+
+    /**
+     * Units none of whose weights differ from the copy (bitwise; NaN never equals itself, so it counts as change),
+     * or -1 when there is no copy or the tensor's size changed since.
+     *
+     * @param shape    and {@code stride}: the compact layout of the tensor, the same as at {@link #begin}
+     * @param unitAxis the axis that indexes units
+     */
+    public int stagnantUnits(TensorData data, long offset, long[] shape, long[] stride, int unitAxis) {
+        long n = WeightStats.compactLength(shape, stride);
+        if (!hasCopy() || n != length || unitAxis < 0 || unitAxis >= shape.length || shape[unitAxis] <= 0) {
+            return -1;
+        }
+        int units = (int) shape[unitAxis];
+        long unitStride = stride[unitAxis];
+        boolean[] changed = new boolean[units];
+        if (units == 1 || unitStride * units == n) {
+            // units outermost (dense 'f' W [nIn, nOut], convolution 'c' W [nOut, ...]): one contiguous block per
+            // unit, and a unit's comparison stops at its first change.
+            long block = n / units;
+            for (int u = 0; u < units; u++) {
+                long start = u * block;
+                for (long i = start; i < start + block; i++) {
+                    if (differs(data, offset, i)) {
+                        changed[u] = true;
+                        break;
+                    }
+                }
+            }
+        } else {
+            for (long i = 0; i < n; i++) {
+                int u = (int) ((i / unitStride) % units);
+                if (!changed[u] && differs(data, offset, i)) {
+                    changed[u] = true;
+                }
+            }
+        }
+        int stagnant = 0;
+        for (boolean c : changed) {
+            if (!c) {
+                stagnant++;
+            }
+        }
+        return stagnant;
+    }
+
+    private boolean differs(TensorData data, long offset, long i) {
+        double now = data.get(offset + i);
+        if (floats != null) {
+            return Float.floatToRawIntBits((float) now) != Float.floatToRawIntBits(floats[(int) i])
+                    || Double.isNaN(now);
+        }
+        return Double.doubleToRawLongBits(now) != Double.doubleToRawLongBits(doubles[(int) i]) || Double.isNaN(now);
+    }
+}
