@@ -8,6 +8,8 @@ import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.config.ConfigParser;
 import io.deadunit.exporter.config.ParsedConfig;
 
+import net.bytebuddy.dynamic.loading.ClassInjector;
+
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -38,6 +40,11 @@ public final class DeadunitAgent {
     }
 
     private static void start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
+        // The agent injects no classes through Unsafe; saying so keeps Byte Buddy from touching sun.misc.Unsafe,
+        // which JDK 24+ reports on stderr. The property is our shaded copy's own (relocated with it).
+        if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
+            System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
+        }
         ParsedConfig parsed = ConfigParser.parse(arguments, systemProperties(), System.getenv());
         parsed.warningLine().ifPresent(LOG::println);
         AgentConfig config = parsed.config();
@@ -45,8 +52,13 @@ public final class DeadunitAgent {
             return;
         }
         Exporter exporter = Exporter.start(config, LOG);
+        if (config.revive()) {
+            LOG.println("deadunit: revive=true: dead units of dense layers will be REINITIALISED every "
+                    + config.reviveEvery() + " window(s) of " + config.window() + " iterations. This CHANGES TRAINING"
+                    + " (off by default; remove revive=true to only observe).");
+        }
         Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(),
-                config.observesTraining(), config.observesInference());
+                config.observesTraining(), config.observesInference(), config.revive() ? config.reviveEvery() : 0);
         probes.installInto(Probes.class);
         Dl4jInstrumentation.install(instrumentation, exporter.health(), probes::installInto, LOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(exporter, config), "deadunit-shutdown"));
