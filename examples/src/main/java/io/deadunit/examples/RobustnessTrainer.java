@@ -60,14 +60,18 @@ public final class RobustnessTrainer {
         });
     }
 
-    private static MultiLayerNetwork mlp(TrainerOptions o, WorkspaceMode workspaces) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+    private static NeuralNetConfiguration.ListBuilder layers(TrainerOptions o, WorkspaceMode workspaces) {
+        return new NeuralNetConfiguration.Builder()
                 .seed(o.seed)
                 .updater(Fixtures.updater(o, 1e-3))
                 .weightInit(WeightInit.XAVIER)
                 .trainingWorkspaceMode(workspaces)
                 .inferenceWorkspaceMode(workspaces)
-                .list()
+                .list();
+    }
+
+    private static MultiLayerNetwork mlp(TrainerOptions o, WorkspaceMode workspaces) {
+        MultiLayerConfiguration conf = layers(o, workspaces)
                 .layer(new DenseLayer.Builder().name("hidden0").nIn(20).nOut(24).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().name("hidden1").nIn(24).nOut(16).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).name("output").nIn(16).nOut(4)
@@ -91,13 +95,7 @@ public final class RobustnessTrainer {
 
     /** An LSTM (tanh) over sequences of 10 steps where every second example has only its first 5 steps real. */
     private static MultiLayerNetwork maskedLstm(TrainerOptions o, WorkspaceMode workspaces) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(o.seed)
-                .updater(Fixtures.updater(o, 1e-3))
-                .weightInit(WeightInit.XAVIER)
-                .trainingWorkspaceMode(workspaces)
-                .inferenceWorkspaceMode(workspaces)
-                .list()
+        MultiLayerConfiguration conf = layers(o, workspaces)
                 .layer(new LSTM.Builder().name("lstm").nIn(6).nOut(12).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT).name("output").nIn(12).nOut(3)
                         .activation(Activation.SOFTMAX).build())

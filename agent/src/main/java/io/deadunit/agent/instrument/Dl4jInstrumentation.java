@@ -10,13 +10,17 @@ import io.deadunit.agent.instrument.advice.ModelInitAdvice;
 import io.deadunit.exporter.health.AgentHealth;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
@@ -53,37 +57,50 @@ public final class Dl4jInstrumentation {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener(health))
-                .ignore(nameStartsWith("java.")
-                        .or(nameStartsWith("jdk."))
-                        .or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun."))
-                        .or(nameStartsWith("io.deadunit."))
-                        .or(nameStartsWith("org.bytedeco."))
-                        .or(nameStartsWith("com.fasterxml."))
-                        .or(nameStartsWith("com.google."))
-                        .or(nameStartsWith("org.apache.")))
+                // Matching reads class hierarchies: cache what was read, per class loader, or DL4J's thousands of
+                // classes make start-up seconds slower.
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
+                .ignore(ignoredTypes())
                 .type(layerTypes(), dl4jLoaders)
-                .transform(advice(ForwardAdvice.class, activate(2).and(takesArgument(0, boolean.class)))
-                        .advice(activate(3).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class)),
-                                ForwardWithInputAdvice.class.getName())
-                        .advice(concrete("rnnActivateUsingStoredState", 4).and(takesArgument(1, boolean.class)),
-                                ForwardWithInputAdvice.class.getName())
-                        .advice(concrete("rnnTimeStep", 2).and(takesArgument(0, named(INDARRAY))),
-                                InferenceStepAdvice.class.getName())
-                        .advice(concrete("backpropGradient", 2).and(takesArgument(0, named(INDARRAY))),
-                                BackwardAdvice.class.getName())
-                        .advice(concrete("tbpttBackpropGradient", 3).and(takesArgument(0, named(INDARRAY))),
-                                BackwardAdvice.class.getName()))
+                .transform(visiting(
+                        advice(ForwardAdvice.class, activate(2).and(takesArgument(0, boolean.class))),
+                        advice(ForwardWithInputAdvice.class,
+                                activate(3).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class))
+                                        .or(concrete("rnnActivateUsingStoredState", 4)
+                                                .and(takesArgument(1, boolean.class)))),
+                        advice(InferenceStepAdvice.class,
+                                concrete("rnnTimeStep", 2).and(takesArgument(0, named(INDARRAY)))),
+                        advice(BackwardAdvice.class,
+                                concrete("backpropGradient", 2).and(takesArgument(0, named(INDARRAY)))
+                                        .or(concrete("tbpttBackpropGradient", 3)
+                                                .and(takesArgument(0, named(INDARRAY)))))))
                 .type(hasSuperType(named(ACTIVATION)).and(not(isInterface())), dl4jLoaders)
-                .transform(advice(ActivationFunctionAdvice.class,
-                        concrete("getActivation", 2).and(takesArgument(1, boolean.class))))
+                .transform(visiting(advice(ActivationFunctionAdvice.class,
+                        concrete("getActivation", 2).and(takesArgument(1, boolean.class)))))
                 .type(named(MULTI_LAYER_NETWORK).or(named(COMPUTATION_GRAPH)), dl4jLoaders)
-                .transform(advice(ModelInitAdvice.class,
-                        concrete("init", 2).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class))))
+                .transform(visiting(advice(ModelInitAdvice.class,
+                        concrete("init", 2).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class)))))
                 .type(named(OPTIMIZER), dl4jLoaders)
-                .transform(advice(IterationAdvice.class,
-                        named("incrementIterationCount").and(isStatic()).and(takesArguments(2))))
+                .transform(visiting(advice(IterationAdvice.class,
+                        named("incrementIterationCount").and(isStatic()).and(takesArguments(2)))))
                 .installOn(instrumentation);
+    }
+
+    /**
+     * Packages that hold no DL4J layer, activation function, model or optimizer: skipped before any matching. ND4J
+     * is most of what a trainer loads, and only its activation functions matter.
+     */
+    private static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
+        ElementMatcher.Junction<TypeDescription> ignored = nameStartsWith("org.nd4j.")
+                .and(not(nameStartsWith("org.nd4j.linalg.activations.")));
+        for (String prefix : new String[]{"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.deadunit.",
+                "org.bytedeco.", "com.fasterxml.", "com.google.", "org.apache.", "org.slf4j.", "ch.qos.", "kotlin.",
+                "scala.", "lombok.", "org.jetbrains.", "it.unimi.", "oshi.", "com.github.", "org.joda.", "org.yaml.",
+                "net.bytebuddy.", "io.micrometer.", "io.prometheus.", "org.HdrHistogram.", "org.junit.",
+                "org.datavec.", "org.eclipse.", "org.springframework.", "io.netty.", "com.jakewharton."}) {
+            ignored = ignored.or(nameStartsWith(prefix));
+        }
+        return ignored;
     }
 
     /** Every implementation of a DL4J layer, but not the networks, which implement {@code Layer} too. */
@@ -102,11 +119,22 @@ public final class Dl4jInstrumentation {
         return named(name).and(takesArguments(arguments)).and(not(isAbstract()));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(Class<?> advice,
-                                                              ElementMatcher<? super MethodDescription> methods) {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(Dl4jInstrumentation.class.getClassLoader())
-                .advice(methods, advice.getName());
+    /**
+     * Advice resolved once, when the agent starts: resolving it again for every instrumented class (as
+     * {@code Transformer.ForAdvice} does) cost seconds of start-up with DL4J's hundreds of layer classes.
+     */
+    private static AsmVisitorWrapper advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        return Advice.to(advice).on(methods);
+    }
+
+    private static AgentBuilder.Transformer visiting(AsmVisitorWrapper... advice) {
+        return (builder, type, classLoader, module, protectionDomain) -> {
+            DynamicType.Builder<?> visited = builder;
+            for (AsmVisitorWrapper wrapper : advice) {
+                visited = visited.visit(wrapper);
+            }
+            return visited;
+        };
     }
 
     /** Instrumentation failures are the agent's errors: counted and logged once, never fatal to the class. */
