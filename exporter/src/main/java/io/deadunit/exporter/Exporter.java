@@ -24,10 +24,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Everything the agent publishes through, wired once: monitors, Micrometer registries (Prometheus and JMX), the
@@ -41,57 +48,97 @@ public final class Exporter implements AutoCloseable {
 
     private final AgentConfig config;
     private final AgentHealth health;
-    private final PrometheusMeterRegistry prometheus;
+    private final MeterPublisher publisher;
+    private Future<?> started;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Sampling sampling;
     private final MonitorRegistry monitors;
     private final DeadUnitsReport deadUnits;
     private final ScheduledExecutorService housekeeping;
     private final PrintStream log;
-    private JmxMeterRegistry jmx;
-    private MetricsEndpoint endpoint;
-    private AgentMBeanRegistration control;
+    private volatile JmxMeterRegistry jmx;
+    private volatile MetricsEndpoint endpoint;
+    private volatile AgentMBeanRegistration control;
+
+    /**
+     * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
+     * to the composite after meters, a scrape cut off at shutdown) are not the user's business, and failures that
+     * matter are counted in deadunit_agent_errors_total. The names are relocated with the libraries, so the
+     * application's own copies keep their logging. Held here because java.util.logging keeps loggers weakly.
+     */
+    private static final List<Logger> QUIET_LIBRARIES = List.of(Logger.getLogger("io.micrometer"),
+            Logger.getLogger("io.prometheus"));
+
+    static {
+        QUIET_LIBRARIES.forEach(logger -> logger.setLevel(Level.OFF));
+    }
 
     private Exporter(AgentConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
         this.health = new AgentHealth(log);
-        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.add(prometheus);
-        if (config.jmx()) {
-            jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
-            registry.add(jmx);
-        }
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
-        monitors = new MonitorRegistry(config.model(), sampling, new MeterPublisher(registry,
-                Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))), config.maxLayers(),
+        publisher = new MeterPublisher(registry, Optional.empty());
+        monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
                 new Diagnostics(config.diagnoseAt(), log::println));
         new AgentMeters(health, monitors).bindTo(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "deadunit-housekeeping");
+            Thread thread = new Thread(runnable, "deadunit-exporter");
             thread.setDaemon(true);
             return thread;
         });
     }
 
-    /** Wires everything and starts the endpoint; a port that cannot be bound is reported on {@code log}. */
+    /**
+     * Wires the monitors at once and starts publishing (Prometheus and JMX registries, the endpoint, the control
+     * MBean) on a daemon thread, so that the application's {@code main} does not wait for it. Meters registered
+     * meanwhile reach the registries when they are added. A port that cannot be bound is reported on {@code log}.
+     */
     public static Exporter start(AgentConfig config, PrintStream log) {
         Exporter exporter = new Exporter(config, log);
-        exporter.startEndpoint();
-        if (config.jmx()) {
-            exporter.control = AgentMBeanRegistration.register(new AgentControl(config, exporter.sampling,
-                    exporter.monitors, exporter::endpoint, exporter.deadUnits), log).orElse(null);
-        }
+        exporter.started = exporter.housekeeping.submit(exporter::startPublishing);
         exporter.housekeeping.scheduleWithFixedDelay(exporter::expunge, EXPUNGE_PERIOD_SECONDS,
                 EXPUNGE_PERIOD_SECONDS, TimeUnit.SECONDS);
         return exporter;
     }
 
-    private void startEndpoint() {
+    private void startPublishing() {
+        try {
+            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry()));
+            registry.add(prometheus);
+            if (config.jmx()) {
+                jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
+                registry.add(jmx);
+            }
+            startEndpoint(prometheus);
+            if (config.jmx()) {
+                control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
+                        this::endpoint, deadUnits), log).orElse(null);
+            }
+        } catch (Throwable t) {
+            health.recordError("starting the exporter", t);
+        }
+    }
+
+    /** Waits until the registries, the endpoint and the MBean are up (or failed); true when done in time. */
+    public boolean awaitPublishing(Duration timeout) {
+        try {
+            started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private void startEndpoint(PrometheusMeterRegistry prometheus) {
         try {
             endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
         } catch (IOException | RuntimeException e) {
@@ -145,6 +192,8 @@ public final class Exporter implements AutoCloseable {
 
     @Override
     public void close() {
+        // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop.
+        awaitPublishing(Duration.ofMillis(500));
         housekeeping.shutdownNow();
         if (control != null) {
             control.close();

@@ -30,6 +30,13 @@ class ExporterTest {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final PrintStream log = new PrintStream(stderr, true, StandardCharsets.UTF_8);
 
+    /** Starts the exporter and waits until it publishes, as the agent's first scrape would. */
+    private Exporter started(AgentConfig config) {
+        Exporter exporter = Exporter.start(config, log);
+        assertThat(exporter.awaitPublishing(java.time.Duration.ofSeconds(10))).isTrue();
+        return exporter;
+    }
+
     private static void observeOneWindow(Exporter exporter, Object model, Object layerKey) {
         ModelMonitor monitor = exporter.monitors().registerModel(model, "multilayernetwork");
         LayerMonitor layer = exporter.monitors().registerLayer(layerKey, monitor,
@@ -41,10 +48,11 @@ class ExporterTest {
 
     @Test
     void servesTheSameMetersOverHttpAndJmx() throws Exception {
-        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).build();
+        // diagnoseAt=1: the layer observed here is 50% dead, which would otherwise be diagnosed on stderr
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).build();
         Object model = new Object();
         Object layer = new Object();
-        try (Exporter exporter = Exporter.start(config, log)) {
+        try (Exporter exporter = started(config)) {
             observeOneWindow(exporter, model, layer);
 
             String body = HttpClient.newHttpClient().send(
@@ -65,12 +73,13 @@ class ExporterTest {
 
     @Test
     void servesWhichUnitsAndRegistersTheControlMBeanUntilClosed() throws Exception {
-        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).build();
+        // diagnoseAt=1: the layer observed here is 50% dead, which would otherwise be diagnosed on stderr
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).build();
         Object model = new Object();
         Object layer = new Object();
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
-        try (Exporter exporter = Exporter.start(config, log)) {
+        try (Exporter exporter = started(config)) {
             observeOneWindow(exporter, model, layer);
             MetricsEndpoint endpoint = exporter.endpoint().orElseThrow();
 
@@ -92,7 +101,7 @@ class ExporterTest {
     @Test
     void withoutJmxThereIsNoControlMBean() throws Exception {
         AgentConfig config = AgentConfig.builder().port(0).jmx(false).build();
-        try (Exporter exporter = Exporter.start(config, log)) {
+        try (Exporter exporter = started(config)) {
             assertThat(ManagementFactory.getPlatformMBeanServer()
                     .isRegistered(new ObjectName(AgentMBeanRegistration.OBJECT_NAME))).isFalse();
         }
@@ -102,7 +111,7 @@ class ExporterTest {
     void aBusyPortIsOneLineOnStderrAndMetersStillWork() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             AgentConfig config = AgentConfig.builder().port(busy.getLocalPort()).jmx(false).build();
-            try (Exporter exporter = Exporter.start(config, log)) {
+            try (Exporter exporter = started(config)) {
                 assertThat(exporter.endpoint()).isEmpty();
                 observeOneWindow(exporter, new Object(), new Object());
                 assertThat(exporter.registry().find("dl4j.layer.units").gauge()).isNotNull();
@@ -118,7 +127,7 @@ class ExporterTest {
         AgentConfig config = AgentConfig.builder().port(0).jmx(false).sampleEvery(1).window(1).build();
         Object model = new Object();
         Object layer = new Object();
-        try (Exporter exporter = Exporter.start(config, log)) {
+        try (Exporter exporter = started(config)) {
             observeOneWindow(exporter, model, layer);
             assertThat(exporter.summary()).contains("multilayernetwork-0", "dense", "units     2", "dead     1");
         }

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class MeterPublisher implements MonitorListener {
     private final MeterRegistry registry;
-    private final Optional<UnitActivityHistogram> activity;
+    private volatile Optional<UnitActivityHistogram> activity;
     private final Map<ModelMonitor, List<Meter>> metersByModel = new ConcurrentHashMap<>();
     private final Map<LayerMonitor, LayerMeters> layerMeters = new ConcurrentHashMap<>();
 
@@ -27,6 +27,11 @@ public final class MeterPublisher implements MonitorListener {
     public MeterPublisher(MeterRegistry registry, Optional<UnitActivityHistogram> activity) {
         this.registry = registry;
         this.activity = activity;
+    }
+
+    /** The unit-activity histogram, once the Prometheus registry exists; windows closed before are not in it. */
+    public void publishActivityTo(UnitActivityHistogram histogram) {
+        this.activity = Optional.of(histogram);
     }
 
     @Override

@@ -18,7 +18,9 @@ public final class ExitSummary {
         List<ModelMonitor> byName = new ArrayList<>(models);
         byName.sort(Comparator.comparing(ModelMonitor::name));
         for (ModelMonitor model : byName) {
-            for (LayerMonitor layer : model.layers()) {
+            List<LayerMonitor> layers = new ArrayList<>(model.layers());
+            layers.sort(Comparator.comparingInt(layer -> layer.descriptor().index()));
+            for (LayerMonitor layer : layers) {
                 LayerSnapshot s = layer.latest();
                 if (s == null) {
                     continue;

@@ -17,6 +17,7 @@ public final class ModelMonitor {
     private final List<LayerMonitor> layers = new CopyOnWriteArrayList<>();
     private volatile long windowsClosed;
 
+    private volatile Object[] registeredLayers = new Object[0];
     private volatile long iterations;
     private volatile long inferencePasses;
     private volatile double score = Double.NaN;
@@ -38,6 +39,29 @@ public final class ModelMonitor {
         this.diagnostics = diagnostics;
     }
 
+    /**
+     * Remembers which application layers were registered for this model. DL4J may swap layers after
+     * {@code init()}, even inside the same array (TransferLearning wraps them in FrozenLayer that way), and the
+     * new ones need monitors. Holding them is no leak: this monitor is dropped once the model is collected.
+     */
+    public void layersRegistered(Object[] layers) {
+        registeredLayers = layers.clone();
+    }
+
+    /** Whether {@code layers} holds exactly the layers registered last, compared by identity. */
+    public boolean hasRegistered(Object[] layers) {
+        Object[] registered = registeredLayers;
+        if (layers == null || layers.length != registered.length) {
+            return false;
+        }
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] != registered[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public String name() {
         return name;
     }
@@ -57,9 +81,12 @@ public final class ModelMonitor {
         return sampling.monitoring() && (training ? sampleTraining : sampleInference);
     }
 
-    /** Whether the training iteration now completing (before {@link #onIterationDone}) closes the window. */
+    /**
+     * Whether the training iteration now completing closes the window when {@link #onIterationDone} is called next
+     * (on the training thread, just before that call).
+     */
     public boolean closesWindow() {
-        return (iterations + 1) % sampling.window() == 0;
+        return !resetRequested.get() && iterations + 1 - trainingWindowStart >= sampling.window();
     }
 
     /** Training windows closed so far. */
@@ -77,6 +104,7 @@ public final class ModelMonitor {
         } else if (done - trainingWindowStart >= sampling.window()) {
             closeWindows();
             trainingWindowStart = done;
+            windowsClosed++;
         }
         sampleTraining = done % sampling.sampleEvery() == 0;
     }
