@@ -19,7 +19,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * (ReLU'(z) = 0) they stay dead whatever the updater. {@code --deadUnits all} kills the whole layer: then the
  * gradient reaching "hidden0" (below it) is exactly 0 and "hidden0" never changes.
  *
- * <p>Flags: {@code --deadUnits K|all} (default 0), {@code --updater adam|sgd|none}, {@code --batch N} (64).
+ * <p>{@code --swapAt N} (with K forced dead units, K &lt;= 16): at the start of minibatch N (0-based) the K dead units
+ * come back to life (bias +1) and the next K units of "hidden1" die (bias -1e4): the set of dead units changes
+ * between windows.
+ *
+ * <p>Flags: {@code --deadUnits K|all} (default 0), {@code --swapAt N}, {@code --updater adam|sgd|none},
+ * {@code --batch N} (64), {@code --batches N} (16 distinct minibatches, cycled; with 1 and {@code --updater none}
+ * every iteration is the same computation, so any sample of iterations has the statistics of all of them).
  */
 public final class DeadLayerTrainer {
 
@@ -28,10 +34,16 @@ public final class DeadLayerTrainer {
     public static void main(String[] args) {
         TrainerOptions o = TrainerOptions.parse("DeadLayerTrainer", args, 100, -1,
                 "deadUnits", "K|all: units of hidden1 forced dead (default 0)",
+                "swapAt", "N: at minibatch N revive the K dead units of hidden1 and kill the next K (default never)",
                 "updater", Fixtures.UPDATER_HELP,
-                "batch", "minibatch size (default 64)");
+                "batch", "minibatch size (default 64)",
+                "batches", "distinct minibatches, cycled (default 16; 1 + --updater none: every iteration identical)");
         int dead = o.countOrAll("deadUnits", 0, SIZES[2]);
         int batch = o.intValue("batch", 64);
+        int swapAt = o.intValue("swapAt", -1);
+        if (swapAt >= 0 && 2 * dead > SIZES[2]) {
+            throw o.usage("--swapAt needs --deadUnits K with 2K <= " + SIZES[2]);
+        }
         o.seedNd4j();
 
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
@@ -53,8 +65,16 @@ public final class DeadLayerTrainer {
         Fixtures.setParam(net.getLayer("hidden1"), "b", 0, dead, Fixtures.DEAD_BIAS);
         o.attachGroundTruth(net, false);
 
-        INDArray[][] data = Fixtures.denseBatches(o.seed, 16, batch, SIZES[0], SIZES[4], 0.3);
+        INDArray[][] data = Fixtures.denseBatches(o.seed, o.intValue("batches", 16), batch, SIZES[0], SIZES[4], 0.3);
         System.out.println("DeadLayerTrainer: 100-48-32-24-10, " + dead + " of 32 units of hidden1 forced dead");
-        o.train(net, i -> net.fit(data[i % data.length][0], data[i % data.length][1]));
+        o.train(net, i -> {
+            if (i == swapAt) {
+                Fixtures.setParam(net.getLayer("hidden1"), "b", 0, dead, 1.0);
+                Fixtures.setParam(net.getLayer("hidden1"), "b", dead, dead, Fixtures.DEAD_BIAS);
+                System.out.println("DeadLayerTrainer: minibatch " + i + ": units 0.." + (dead - 1)
+                        + " of hidden1 revived, units " + dead + ".." + (2 * dead - 1) + " killed");
+            }
+            net.fit(data[i % data.length][0], data[i % data.length][1]);
+        });
     }
 }

@@ -19,8 +19,14 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static final String UPDATER_HELP = "adam|sgd|none (none = NoOp: parameters never change; default adam)";
+    static final String UPDATER_HELP = "adam|sgd|none|noop (none = SGD with learning rate 0: parameters never change;"
+            + " noop = DL4J's NoOp, which applies the raw gradient, i.e. SGD with learning rate 1; default adam)";
 
+    /**
+     * The updater named by --updater. Beware: DL4J's {@link NoOp} does not freeze the parameters; it leaves the
+     * gradient untransformed and the step function still subtracts it (plain SGD, learning rate 1). Frozen
+     * parameters are {@code new Sgd(0.0)}: the update is exactly 0, so params - 0 keeps every bit.
+     */
     static IUpdater updater(TrainerOptions o, double lr) {
         String u = o.string("updater", "adam").toLowerCase();
         switch (u) {
@@ -29,6 +35,7 @@ final class Fixtures {
             case "sgd":
                 return new Sgd(lr * 10);
             case "none":
+                return new Sgd(0.0);
             case "noop":
                 return new NoOp();
             default:

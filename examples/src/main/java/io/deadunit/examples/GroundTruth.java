@@ -78,6 +78,7 @@ public final class GroundTruth extends BaseTrainingListener {
     private final List<Map<String, StepStats>> steps = new ArrayList<>();
     private String modelType = "?";
     private boolean gradients;
+    private double lastScore = Double.NaN;
 
     GroundTruth(boolean channelsLast) {
         this.channelsLast = channelsLast;
@@ -112,6 +113,12 @@ public final class GroundTruth extends BaseTrainingListener {
     }
 
     // ------------------------------------------------------------------------------------------------ listener
+
+    /** The model's score after the last iteration (what dl4j_model_score should show). */
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        lastScore = model.score();
+    }
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
@@ -416,6 +423,7 @@ public final class GroundTruth extends BaseTrainingListener {
         sb.append("{\n  \"model\": \"").append(modelType).append("\",\n");
         sb.append("  \"steps\": ").append(total).append(",\n");
         sb.append("  \"window\": ").append(w).append(",\n");
+        sb.append("  \"score\": ").append(fmt(lastScore)).append(",\n");
         sb.append("  \"layers\": {");
         boolean firstLayer = true;
         for (LayerMeta m : meta.values()) {

@@ -21,6 +21,7 @@ public final class Dl4jProbes implements TensorProbe {
     private final AgentHealth health;
     private final boolean observeTraining;
     private final boolean observeInference;
+    private final int reviveEvery;
     private final Map<ClassLoader, TensorProbe> byLoader = new WeakHashMap<>();
     private final ClassValue<TensorProbe> byClass = new ClassValue<TensorProbe>() {
         @Override
@@ -30,6 +31,13 @@ public final class Dl4jProbes implements TensorProbe {
     };
 
     public Dl4jProbes(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference) {
+        this(registry, health, observeTraining, observeInference, 0);
+    }
+
+    /** @param reviveEvery recycle dead units every this many windows ({@code revive=true}); 0: never */
+    public Dl4jProbes(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference,
+                      int reviveEvery) {
+        this.reviveEvery = reviveEvery;
         this.registry = registry;
         this.health = health;
         this.observeTraining = observeTraining;
@@ -79,8 +87,8 @@ public final class Dl4jProbes implements TensorProbe {
         try {
             Class<?> adapter = new AdapterLoader(dl4jLoader, Dl4jProbes.class.getClassLoader()).loadClass(ADAPTER);
             return (TensorProbe) adapter
-                    .getConstructor(MonitorRegistry.class, AgentHealth.class, boolean.class, boolean.class)
-                    .newInstance(registry, health, observeTraining, observeInference);
+                    .getConstructor(MonitorRegistry.class, AgentHealth.class, boolean.class, boolean.class, int.class)
+                    .newInstance(registry, health, observeTraining, observeInference, reviveEvery);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             health.recordError("loading the DL4J adapter", e);
             return NoProbe.INSTANCE;

@@ -44,13 +44,16 @@ public final class Diagnosis {
     }
 
     /**
-     * @param layer      the layer's closed window
-     * @param upstream   the last window of the layer feeding it, or null (first layer, several inputs, unknown)
-     * @param upstreamName its name, for the evidence text
-     * @param threshold  lost share (0..1] from which a layer is diagnosed; also "mostly dead" for the upstream rule
+     * @param layer           the layer's closed window
+     * @param peakUpdateRatio the highest window update ratio since the layer was last healthy, that healthy window
+     *                        included (units that die are still alive in the window before the one that finds them
+     *                        dead, and the step that killed them may lie there); NaN when unknown
+     * @param upstream        the last window of the layer feeding it, or null (first layer, several inputs, unknown)
+     * @param upstreamName    its name, for the evidence text
+     * @param threshold       lost share (0..1] from which a layer is diagnosed; also "mostly dead" for upstream_dead
      */
-    public static Diagnosis evaluate(LayerSnapshot layer, LayerSnapshot upstream, String upstreamName,
-                                     double threshold) {
+    public static Diagnosis evaluate(LayerSnapshot layer, double peakUpdateRatio, LayerSnapshot upstream,
+                                     String upstreamName, double threshold) {
         if (layer == null || layer.units() == 0) {
             return HEALTHY;
         }
@@ -60,19 +63,19 @@ public final class Diagnosis {
                     List.of());
         }
         Set<Cause> causes = EnumSet.noneOf(Cause.class);
+        // Root causes first in the message: a dead upstream or a too-high learning rate also explains negative biases.
         List<String> evidence = new ArrayList<>();
-        negativeBias(layer, causes, evidence);
-        double ratio = layer.updateRatio();
-        if (ratio > HIGH_UPDATE_RATIO) {
-            causes.add(Cause.HIGH_LEARNING_RATE);
-            evidence.add(String.format(Locale.ROOT, "high_learning_rate (update ratio %.1e per step, healthy about 1e-3%s)",
-                    ratio, Double.isNaN(layer.learningRate()) ? ""
-                            : String.format(Locale.ROOT, "; learning rate %.3g", layer.learningRate())));
-        }
         if (upstream != null && upstream.units() > 0 && upstream.deadRatio() >= threshold) {
             causes.add(Cause.UPSTREAM_DEAD);
             evidence.add(String.format(Locale.ROOT, "upstream_dead (layer %s feeding it has %.0f%% of its units dead)",
                     upstreamName, 100 * upstream.deadRatio()));
+        }
+        if (peakUpdateRatio > HIGH_UPDATE_RATIO) {
+            causes.add(Cause.HIGH_LEARNING_RATE);
+            evidence.add(String.format(Locale.ROOT,
+                    "high_learning_rate (update ratio ||dW||/||W|| up to %.1e per step, healthy about 1e-3%s)",
+                    peakUpdateRatio, Double.isNaN(layer.learningRate()) ? ""
+                            : String.format(Locale.ROOT, "; learning rate %.3g", layer.learningRate())));
         }
         int lostUnits = layer.lostUnits();
         if (layer.saturatedUnits() > 0 && layer.saturatedUnits() >= SATURATED_SHARE_OF_LOST * lostUnits) {
@@ -80,12 +83,19 @@ public final class Diagnosis {
             evidence.add(String.format(Locale.ROOT, "saturating_activation (%.0f%% of units saturated at a bound)",
                     100 * layer.saturatedRatio()));
         }
+        negativeBias(layer, causes, evidence);
         if (causes.isEmpty()) {
             causes.add(Cause.UNEXPLAINED);
-            evidence.add(String.format(Locale.ROOT,
-                    "unexplained (no rule matched: update ratio %.1e, %s)", ratio, biasSummary(layer)));
+            evidence.add("unexplained (no rule matched: update ratio " + (Double.isNaN(peakUpdateRatio) ? "unknown"
+                    : String.format(Locale.ROOT, "up to %.1e", peakUpdateRatio)) + ", " + biasSummary(layer) + ")");
         }
         return new Diagnosis(true, lost, layer.deadUnits(), layer.saturatedUnits(), causes, evidence);
+    }
+
+    /** {@link #evaluate(LayerSnapshot, double, LayerSnapshot, String, double)} with this window's ratio only. */
+    public static Diagnosis evaluate(LayerSnapshot layer, LayerSnapshot upstream, String upstreamName,
+                                     double threshold) {
+        return evaluate(layer, layer == null ? Double.NaN : layer.updateRatio(), upstream, upstreamName, threshold);
     }
 
     private static void negativeBias(LayerSnapshot s, Set<Cause> causes, List<String> evidence) {

@@ -37,8 +37,9 @@ public final class Diagnostics {
     /** Diagnoses the layer's last closed window; logs when it crosses the threshold. */
     void diagnose(LayerMonitor layer) {
         LayerMonitor upstream = layer.upstream();
-        Diagnosis diagnosis = Diagnosis.evaluate(layer.snapshot(), upstream == null ? null : upstream.snapshot(),
-                upstream == null ? null : upstream.descriptor().name(), threshold);
+        Diagnosis diagnosis = Diagnosis.evaluate(layer.snapshot(), layer.peakUpdateRatio(),
+                upstream == null ? null : upstream.snapshot(), upstream == null ? null : upstream.descriptor().name(),
+                threshold);
         if (layer.setDiagnosis(diagnosis)) {
             log.accept(diagnosis.message(layer.descriptor().name(), layer.model().name()));
         }

@@ -22,6 +22,7 @@ public final class LayerMonitor {
     private final LongAdder revived = new LongAdder();
     private volatile LayerMonitor upstream;
     private volatile Diagnosis diagnosis;
+    private double peakUpdateRatio = Double.NaN;
 
     LayerMonitor(ModelMonitor model, LayerDescriptor descriptor, MonitorListener listener) {
         this.model = model;
@@ -122,10 +123,22 @@ public final class LayerMonitor {
         return diagnosis;
     }
 
+    /**
+     * The highest update ratio of the windows since the layer was last healthy, that window and the last closed one
+     * included: the evidence of the high_learning_rate rule. Updated at each window close, before diagnosis.
+     */
+    double peakUpdateRatio() {
+        return peakUpdateRatio;
+    }
+
     /** Stores the last window's diagnosis; true when the layer just crossed the threshold (log it). */
     boolean setDiagnosis(Diagnosis next) {
         Diagnosis previous = diagnosis;
         diagnosis = next;
+        if (!next.diagnosed()) {
+            // healthy: this window is where the next deaths may start
+            peakUpdateRatio = snapshot == null ? Double.NaN : snapshot.updateRatio();
+        }
         return next.diagnosed() && (previous == null || !previous.diagnosed());
     }
 
@@ -134,6 +147,10 @@ public final class LayerMonitor {
         LayerSnapshot closed = window.close();
         if (closed != null) {
             snapshot = closed;
+            double ratio = closed.updateRatio();
+            if (!Double.isNaN(ratio) && !(ratio <= peakUpdateRatio)) {
+                peakUpdateRatio = ratio;
+            }
             listener.windowClosed(this, closed);
             return true;
         }

@@ -52,16 +52,26 @@ public final class WeightStats {
      */
     public static void addStep(TensorData weights, long weightOffset, TensorData update, long updateOffset,
                                long length, double[] sums) {
+        addStep(weights, weightOffset, update, updateOffset, length, 1, sums);
+    }
+
+    /**
+     * {@link #addStep(TensorData, long, TensorData, long, long, double[])} over every {@code every}-th element only
+     * (0, every, 2·every…): an estimate of both sums, scaled by {@code every}, at a fraction of the cost. Their ratio
+     * is what matters, so the scaling only keeps sums of several tensors comparable.
+     */
+    public static void addStep(TensorData weights, long weightOffset, TensorData update, long updateOffset,
+                               long length, long every, double[] sums) {
         double steps = 0;
         double before = 0;
-        for (long i = 0; i < length; i++) {
+        for (long i = 0; i < length; i += every) {
             double u = update.get(updateOffset + i);
             double w = weights.get(weightOffset + i) + u;
             steps += u * u;
             before += w * w;
         }
-        sums[0] += steps;
-        sums[1] += before;
+        sums[0] += steps * every;
+        sums[1] += before * every;
     }
 
     /** ‖Δw‖ / ‖w‖ from the sums of {@link #addStep}; NaN when nothing was added, +∞ for all-zero weights that moved. */

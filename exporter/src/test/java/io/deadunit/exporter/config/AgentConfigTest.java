@@ -29,6 +29,9 @@ class AgentConfigTest {
         assertThat(config.keystorePasswordFile()).isEmpty();
         assertThat(config.basicAuth()).isFalse();
         assertThat(config.tls()).isFalse();
+        assertThat(config.revive()).isFalse();
+        assertThat(config.reviveEvery()).isEqualTo(1);
+        assertThat(config.diagnoseAt()).isEqualTo(0.5);
     }
 
     @Test
@@ -44,16 +47,27 @@ class AgentConfigTest {
         assertThatThrownBy(() -> b.host("not a host")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.model("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.user("a:b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.reviveEvery(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reviveEvery");
+        assertThatThrownBy(() -> b.diagnoseAt(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("diagnoseAt");
+        assertThatThrownBy(() -> b.diagnoseAt(1.01)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.diagnoseAt(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void toBuilderCopiesEverything() {
         AgentConfig config = AgentConfig.builder().enabled(false).host("::1").port(0).sampleEvery(3).window(7)
                 .phases(true, true).model("m").summary(false).maxLayers(5).jmx(false).user("u")
-                .passwordFile(Path.of("pw")).keystore(Path.of("ks")).keystorePasswordFile(Path.of("kpw")).build();
+                .passwordFile(Path.of("pw")).keystore(Path.of("ks")).keystorePasswordFile(Path.of("kpw"))
+                .revive(true).reviveEvery(4).diagnoseAt(0.75).build();
 
         assertThat(config.toBuilder().build()).isEqualTo(config).hasSameHashCodeAs(config);
         assertThat(config.toBuilder().port(1).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().revive(false).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().reviveEvery(5).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().diagnoseAt(0.5).build()).isNotEqualTo(config);
+        assertThat(config.toString()).contains("revive=true", "reviveEvery=4", "diagnoseAt=0.75");
         assertThat(config.toString()).contains("phases=train+inference", "host=::1");
     }
 

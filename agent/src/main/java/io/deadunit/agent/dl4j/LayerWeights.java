@@ -1,0 +1,213 @@
+package io.deadunit.agent.dl4j;
+
+import io.deadunit.exporter.monitor.LayerMonitor;
+import io.deadunit.exporter.stats.DoubleTensorData;
+import io.deadunit.exporter.stats.FloatTensorData;
+import io.deadunit.exporter.stats.TensorData;
+import io.deadunit.exporter.stats.WeightStats;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.Convolution1DLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Reads a layer's weights after the optimizer step, in place (zero-copy NIO views, no ND4J op, nothing written):
+ * the step's update ratio, the window-start copy for stagnant units, the learning rate and the per-unit biases.
+ *
+ * <p>The update is read from the layer's gradient view: DL4J's updater turns the gradient into the update in place
+ * and the step function subtracts it from the parameters ({@code StochasticGradientDescent.optimize}), so at
+ * {@code BaseOptimizer.incrementIterationCount} the gradient view holds exactly the step just applied. Each
+ * parameter and its gradient view are compact arrays with the same layout, read element for element (each through
+ * its own buffer: views of one ND4J buffer do not share buffer offsets).
+ *
+ * <p>Weights are the parameters whose key ends with {@code W} ({@code W}, recurrent {@code RW}, bidirectional
+ * {@code fW}/{@code bRW}, separable {@code pW}…). Units map one-to-one to a weight axis only for dense-like layers
+ * ({@code W [nIn, nOut]}, unit = column) and 2-D/1-D convolutions ({@code W [nOut, nIn, kH, kW]}, unit = axis 0):
+ * stagnant units and biases are reported for those only.
+ */
+final class LayerWeights {
+    static final String WEIGHTS = "W";
+    static final String BIAS = "b";
+    /**
+     * The update ratio reads at most about this many evenly spaced elements of each weight tensor: beyond it, the
+     * ratio of the two sums of squares is estimated (to about 1%, plenty for a signal read in orders of magnitude)
+     * at a fraction of the cost of a full pass.
+     */
+    static final long MAX_RATIO_ELEMENTS = 8_192;
+
+    private LayerWeights() {
+    }
+
+    /** The axis of {@code W} that indexes units, or -1 when units have no one-to-one slice of W. */
+    static int unitAxis(Layer layer) {
+        Class<?> type = layer.getClass();
+        if (layer instanceof org.deeplearning4j.nn.layers.BaseOutputLayer || type == DenseLayer.class
+                || type == EmbeddingLayer.class) {
+            return 1;
+        }
+        if (type == ConvolutionLayer.class || type == Convolution1DLayer.class) {
+            return 0;
+        }
+        return -1;
+    }
+
+    /**
+     * ‖ΔW‖/‖W‖ of the step just applied, over all the layer's weights; NaN when it has none or they cannot be read.
+     *
+     * @param updates the layer's gradient (= update) view per parameter, from {@link #updateViews}
+     */
+    static double updateRatio(Layer layer, Map<String, INDArray> updates) {
+        Map<String, INDArray> table = layer.paramTable();
+        if (table == null || updates == null) {
+            return Double.NaN;
+        }
+        double[] sums = new double[2];
+        boolean any = false;
+        for (Map.Entry<String, INDArray> e : table.entrySet()) {
+            INDArray w = e.getValue();
+            INDArray u = updates.get(e.getKey());
+            if (!e.getKey().endsWith(WEIGHTS) || w == null || u == null || w.isEmpty()) {
+                continue;
+            }
+            long n = WeightStats.compactLength(w.shape(), w.stride());
+            if (n != w.length() || u.length() != n || !Arrays.equals(w.shape(), u.shape())
+                    || !Arrays.equals(w.stride(), u.stride())) {
+                continue;
+            }
+            TensorData weights = data(w);
+            TensorData update = data(u);
+            if (weights == null || update == null) {
+                continue;
+            }
+            WeightStats.addStep(weights, w.offset(), update, u.offset(), n, (n + MAX_RATIO_ELEMENTS - 1) / MAX_RATIO_ELEMENTS,
+                    sums);
+            any = true;
+        }
+        return any ? WeightStats.updateRatio(sums) : Double.NaN;
+    }
+
+    /**
+     * The layer's gradient view split per parameter ({@code W}, {@code b}…), as views (no data is copied), or null
+     * when the layer has none. Each view has the layout of its parameter.
+     */
+    static Map<String, INDArray> updateViews(Layer layer) {
+        INDArray flat = layer.getGradientsViewArray();
+        if (flat == null || layer.conf() == null || layer.params() == null
+                || flat.length() != layer.params().length()) {
+            return null;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return layer.conf().getLayer().initializer().getGradientsFromFlattened(layer.conf(), flat);
+        }
+    }
+
+    /** Copies the layer's unit-mapped weights: the start of a window, for stagnant units. */
+    static void beginWindow(Layer layer, LayerMonitor monitor) {
+        INDArray w = unitWeights(layer);
+        TensorData data = w == null ? null : data(w);
+        if (data == null) {
+            monitor.weightTracker().clear();
+            return;
+        }
+        monitor.weightTracker().begin(data, w.offset(), w.length());
+    }
+
+    /** Units whose weights equal the window-start copy, or -1. */
+    static int stagnantUnits(Layer layer, LayerMonitor monitor) {
+        INDArray w = unitWeights(layer);
+        TensorData data = w == null ? null : data(w);
+        if (data == null) {
+            return -1;
+        }
+        return monitor.weightTracker().stagnantUnits(data, w.offset(), w.shape(), w.stride(), unitAxis(layer));
+    }
+
+    /** {@code W} when its units axis is known and it is compact; else null. */
+    private static INDArray unitWeights(Layer layer) {
+        int axis = unitAxis(layer);
+        if (axis < 0) {
+            return null;
+        }
+        INDArray w = layer.getParam(WEIGHTS);
+        if (w == null || w.isEmpty() || axis >= w.rank()
+                || WeightStats.compactLength(w.shape(), w.stride()) != w.length()) {
+            return null;
+        }
+        return w;
+    }
+
+    /** Each unit's bias, when the layer's units map to {@code b} one-to-one; else null. */
+    static double[] biases(Layer layer, int units) {
+        if (unitAxis(layer) < 0 || units <= 0) {
+            return null;
+        }
+        INDArray b = layer.getParam(BIAS);
+        if (b == null || b.length() != units || WeightStats.compactLength(b.shape(), b.stride()) != units) {
+            return null;
+        }
+        TensorData data = data(b);
+        if (data == null) {
+            return null;
+        }
+        double[] out = new double[units];
+        for (int u = 0; u < units; u++) {
+            out[u] = data.get(b.offset() + u);
+        }
+        return out;
+    }
+
+    /** The learning rate of the updater of the layer's {@code W} at the iteration just done; NaN when none. */
+    static double learningRate(Layer layer, Model model) {
+        try {
+            if (layer.getParam(WEIGHTS) == null) {
+                return Double.NaN;
+            }
+            IUpdater updater = layer.conf().getLayer().getUpdaterByParam(WEIGHTS);
+            if (updater == null || !updater.hasLearningRate()) {
+                return Double.NaN;
+            }
+            int[] counts = counts(model);
+            return updater.getLearningRate(Math.max(0, counts[0] - 1), counts[1]);
+        } catch (RuntimeException e) {
+            // layers without parameters throw UnsupportedOperationException from getUpdaterByParam
+            return Double.NaN;
+        }
+    }
+
+    /** {iteration count, epoch count} of the model. */
+    private static int[] counts(Model model) {
+        if (model instanceof MultiLayerNetwork) {
+            MultiLayerNetwork net = (MultiLayerNetwork) model;
+            return new int[] {net.getIterationCount(), net.getEpochCount()};
+        }
+        if (model instanceof ComputationGraph) {
+            ComputationGraph graph = (ComputationGraph) model;
+            return new int[] {graph.getIterationCount(), graph.getEpochCount()};
+        }
+        return new int[] {0, 0};
+    }
+
+    /** A zero-copy view of the array's whole buffer (absolute indices), or null for other data types. */
+    private static TensorData data(INDArray array) {
+        DataType type = array.dataType();
+        if (type == DataType.FLOAT) {
+            return new FloatTensorData(array.data().asNioFloat());
+        }
+        if (type == DataType.DOUBLE) {
+            return new DoubleTensorData(array.data().asNioDouble());
+        }
+        return null;
+    }
+}

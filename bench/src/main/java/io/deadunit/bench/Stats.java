@@ -1,0 +1,77 @@
+package io.deadunit.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** Order statistics over small samples. */
+final class Stats {
+    private Stats() {
+    }
+
+    static double median(List<Double> values) {
+        return quantile(values, 0.5);
+    }
+
+    static double min(List<Double> values) {
+        return values.isEmpty() ? Double.NaN : Collections.min(values);
+    }
+
+    static double max(List<Double> values) {
+        return values.isEmpty() ? Double.NaN : Collections.max(values);
+    }
+
+    /** Linear interpolation between order statistics (type 7, as R and NumPy by default). */
+    static double quantile(List<Double> values, double q) {
+        List<Double> v = new ArrayList<>();
+        for (Double d : values) {
+            if (d != null && !d.isNaN()) {
+                v.add(d);
+            }
+        }
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(v);
+        double pos = q * (v.size() - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = (int) Math.ceil(pos);
+        return v.get(lo) + (pos - lo) * (v.get(hi) - v.get(lo));
+    }
+
+    static String f(double v, int decimals) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    /** Significant figures suited to throughputs from 0.5 to 5000 it/s. */
+    static String its(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (v >= 100) {
+            return f(v, 0);
+        }
+        if (v >= 10) {
+            return f(v, 1);
+        }
+        return f(v, 2);
+    }
+
+    static String bytes(double b) {
+        if (Double.isNaN(b)) {
+            return "n/a";
+        }
+        double a = Math.abs(b);
+        if (a >= 1024 * 1024) {
+            return f(b / (1024.0 * 1024), 2) + " MiB";
+        }
+        if (a >= 1024) {
+            return f(b / 1024.0, 1) + " KiB";
+        }
+        return f(b, 0) + " B";
+    }
+}

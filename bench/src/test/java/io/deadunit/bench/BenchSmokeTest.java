@@ -1,0 +1,43 @@
+package io.deadunit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke mode on one workload, end to end: forks real JVMs with the packaged agent, so it runs in the
+ * integration-test phase (failsafe), after the agent module is packaged. About a minute on an idle 2-core machine.
+ */
+class BenchSmokeTest {
+
+    @Test
+    void smokeModeWritesTheTableWithEveryConfiguration(@TempDir Path dir) throws Exception {
+        Path agent = Path.of(System.getProperty("deadunit.bench.agentJar", "../agent/target/deadunit-agent.jar"));
+        assertThat(agent).as("the agent jar: package the agent module first").isRegularFile();
+        Path out = dir.resolve("smoke.md");
+
+        Bench.run(new String[] {"--mode", "smoke", "--workloads", "mlp", "--agent", agent.toString(),
+                "--out", out.toString()});
+
+        assertThat(out).isRegularFile();
+        String md = Files.readString(out);
+        assertThat(md).contains("Smoke mode", "## Targets", "## Throughput", "## Start-up", "## Scrape of `/metrics`",
+                "## Heap retained by the agent", "## Heap growth", "OMP_NUM_THREADS=1");
+        for (Bench.Config c : Bench.Config.values()) {
+            assertThat(md).as("a row for %s", c.id).containsPattern("\\| mlp \\| " + c.id + " \\| [0-9.]+ \\|");
+        }
+        List<String> runs = Files.readAllLines(dir.resolve("smoke-runs.csv"));
+        assertThat(runs).hasSize(1 + Bench.Config.values().length);
+        assertThat(runs.subList(1, runs.size())).allSatisfy(line -> assertThat(line).contains(",true,"));
+        // The agent observed the model in every run where it was enabled (it prints an exit summary).
+        assertThat(runs.stream().filter(l -> l.contains(",agent-")))
+                .hasSize(2).allSatisfy(line -> assertThat(line).endsWith(",true"));
+        // The scrape found all 50 layers of the deep model.
+        assertThat(md).containsPattern("\\| 1 \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 50 \\|");
+    }
+}

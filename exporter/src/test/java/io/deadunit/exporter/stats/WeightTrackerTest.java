@@ -1,0 +1,84 @@
+package io.deadunit.exporter.stats;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class WeightTrackerTest {
+    /** W [3, 4] in 'f' order (stride [1, 3]): unit j = column j = elements 3j..3j+2, after 2 leading elements. */
+    private static float[] denseF() {
+        float[] buffer = new float[2 + 12];
+        for (int i = 0; i < 12; i++) {
+            buffer[2 + i] = 0.1f * (i + 1);
+        }
+        return buffer;
+    }
+
+    private static final long[] SHAPE = {3, 4};
+    private static final long[] F_STRIDE = {1, 3};
+    private static final long[] C_STRIDE = {4, 1};
+
+    @Test
+    void compactLengthAcceptsDenseLayoutsOnly() {
+        assertThat(WeightStats.compactLength(SHAPE, F_STRIDE)).isEqualTo(12);
+        assertThat(WeightStats.compactLength(SHAPE, C_STRIDE)).isEqualTo(12);
+        assertThat(WeightStats.compactLength(new long[] {2, 3, 3, 3}, new long[] {27, 9, 3, 1})).isEqualTo(54);
+        assertThat(WeightStats.compactLength(new long[] {1, 5}, new long[] {99, 1})).isEqualTo(5);
+        assertThat(WeightStats.compactLength(SHAPE, new long[] {1, 4})).as("gap").isEqualTo(-1);
+        assertThat(WeightStats.compactLength(SHAPE, new long[] {2, 1})).as("overlap").isEqualTo(-1);
+        assertThat(WeightStats.compactLength(SHAPE, new long[] {1})).isEqualTo(-1);
+    }
+
+    @Test
+    void stagnantUnitsAreColumnsWithoutAnyChange() {
+        float[] buffer = denseF();
+        FloatTensorData data = new FloatTensorData(FloatBuffer.wrap(buffer));
+        WeightTracker tracker = new WeightTracker();
+        assertThat(tracker.stagnantUnits(data, 2, SHAPE, F_STRIDE, 1)).as("no copy").isEqualTo(-1);
+        tracker.begin(data, 2, 12);
+        assertThat(tracker.stagnantUnits(data, 2, SHAPE, F_STRIDE, 1)).isEqualTo(4);
+        buffer[2 + 3 * 1 + 2] += 1e-6f;     // column 1, last row
+        buffer[2 + 3 * 3] = Float.NaN;       // column 3, first row
+        assertThat(tracker.stagnantUnits(data, 2, SHAPE, F_STRIDE, 1)).isEqualTo(2);
+        buffer[2] = -0.0f;                   // 0.1 -> -0: changed
+        assertThat(tracker.stagnantUnits(data, 2, SHAPE, F_STRIDE, 1)).isEqualTo(1);
+        assertThat(tracker.stagnantUnits(data, 2, new long[] {4, 4}, new long[] {1, 4}, 1)).as("size changed")
+                .isEqualTo(-1);
+        tracker.clear();
+        assertThat(tracker.stagnantUnits(data, 2, SHAPE, F_STRIDE, 1)).isEqualTo(-1);
+    }
+
+    @Test
+    void unitsAlongAnInnerAxisAndDoubles() {
+        // 'c' order W [3, 4], units on axis 1 (stride 1): unit j = elements j, j+4, j+8
+        double[] buffer = new double[12];
+        for (int i = 0; i < 12; i++) {
+            buffer[i] = i;
+        }
+        DoubleTensorData data = new DoubleTensorData(DoubleBuffer.wrap(buffer));
+        WeightTracker tracker = new WeightTracker();
+        tracker.begin(data, 0, 12);
+        buffer[9] += 1e-12;                  // unit 1: a change a float copy would miss
+        assertThat(tracker.stagnantUnits(data, 0, SHAPE, C_STRIDE, 1)).isEqualTo(3);
+        // units on axis 0 (convolution-like W [nOut, ...]): row 2 changed
+        assertThat(tracker.stagnantUnits(data, 0, SHAPE, C_STRIDE, 0)).isEqualTo(2);
+    }
+
+    @Test
+    void updateRatioIsTheStepOverTheWeightsBeforeIt() {
+        // after = before - update
+        float[] after = {0, 3, 4};
+        float[] update = {9, 1, 1};
+        double[] sums = new double[2];
+        WeightStats.addStep(new FloatTensorData(FloatBuffer.wrap(after)), 1, new FloatTensorData(FloatBuffer.wrap(update)),
+                1, 2, sums);
+        // before = {4, 5}: ||before|| = sqrt(41), ||update|| = sqrt(2)
+        assertThat(WeightStats.updateRatio(sums)).isCloseTo(Math.sqrt(2.0 / 41), within(1e-12));
+        assertThat(WeightStats.updateRatio(new double[2])).isNaN();
+        assertThat(WeightStats.updateRatio(new double[] {1, 0})).isInfinite();
+    }
+}
