@@ -155,7 +155,9 @@ public final class Dl4jProbe implements TensorProbe {
     private void recordWeights(Object model, Layer[] layers, boolean sampled, boolean closes) {
         for (Layer layer : layers) {
             LayerMonitor layerMonitor = registry.layer(layer);
-            if (layerMonitor == null) {
+            // Weight signals read a layer's own parameters: wrappers (Bidirectional, FrozenLayer…) hold theirs in
+            // inner layers under other names, and DL4J's accessors for them throw.
+            if (layerMonitor == null || !(layer instanceof org.deeplearning4j.nn.layers.BaseLayer)) {
                 continue;
             }
             if (sampled) {
