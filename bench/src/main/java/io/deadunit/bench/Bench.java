@@ -51,6 +51,8 @@ import static io.deadunit.bench.Stats.median;
  *   --agent PATH          agent jar (default: ../agent/target/deadunit-agent.jar next to this module)
  *   --java PATH           java launcher for the forks (default: the one running this driver)
  *   --out PATH            report (full: bench/results/latest.md; smoke: bench/target/results/smoke.md)
+ *   --resume DIR          continue an interrupted run: runs whose log in DIR (bench/target/bench-logs/...) shows
+ *                         they completed are not run again (same options and same agent jar snapshot)
  * </pre>
  */
 public final class Bench {
@@ -176,6 +178,7 @@ public final class Bench {
     private final List<HeapRun> growthRuns = new ArrayList<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private String forkJdk = "?";
+    private int resumedRuns;
     private String forkThreads = "?";
 
     private Bench(Options o) throws IOException {
@@ -184,12 +187,19 @@ public final class Bench {
         String classes = o.benchDir.resolve("target/classes").toString();
         this.setup = new Fork.Setup(o.java, classes + java.io.File.pathSeparator + cp, o.jvmFlags);
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        this.logDir = o.benchDir.resolve("target/bench-logs/" + o.mode + "-" + stamp);
+        this.logDir = o.resume != null ? o.resume : o.benchDir.resolve("target/bench-logs/" + o.mode + "-" + stamp);
         // A snapshot: the agent jar may be rebuilt while the benchmark runs.
         this.agentJar = logDir.resolve("deadunit-agent.jar");
+        Path built = logDir.resolve("agent-built.txt");
         Files.createDirectories(logDir);
-        this.agentJarBuilt = Files.getLastModifiedTime(o.agentJar).toInstant();
-        Files.copy(o.agentJar, agentJar, StandardCopyOption.REPLACE_EXISTING);
+        if (o.resume != null && Files.isRegularFile(agentJar) && Files.isRegularFile(built)) {
+            // Resuming an interrupted run: same agent jar as the runs already done.
+            this.agentJarBuilt = Instant.parse(Files.readString(built).trim());
+        } else {
+            this.agentJarBuilt = Files.getLastModifiedTime(o.agentJar).toInstant();
+            Files.copy(o.agentJar, agentJar, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(built, agentJarBuilt.toString());
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -272,7 +282,11 @@ public final class Bench {
                         jvm.add("-javaagent:" + agentJar + "=" + c.agentArgs);
                     }
                     Path log = logDir.resolve(String.format(Locale.ROOT, "r%d-%s-%s.log", round, workload, c.id));
-                    Fork.Outcome out = Fork.run(setup, jvm, args, (long) (d.warmup + d.seconds) + 300, log, null);
+                    Fork.Outcome out = resumed(log);
+                    if (out == null) {
+                        out = Fork.run(setup, jvm, args, (long) (d.warmup + d.seconds + WARMUP_CAP_SECONDS) + 300,
+                                log, null);
+                    }
                     Run run = new Run(workload, c, round, out);
                     runs.add(run);
                     done++;
@@ -395,8 +409,11 @@ public final class Bench {
                             : List.of("-javaagent:" + agentJar + "=" + c.agentArgs);
                     List<String> args = List.of("--workload", "deep", "--layers", String.valueOf(layers),
                             "--iterations", String.valueOf(o.heapIterations), "--heapReport");
-                    Fork.Outcome out = Fork.run(setup, jvm, args, 600,
-                            logDir.resolve("heap-" + layers + "-" + c.id + "-" + rep + ".log"), null);
+                    Path log = logDir.resolve("heap-" + layers + "-" + c.id + "-" + rep + ".log");
+                    Fork.Outcome out = resumed(log);
+                    if (out == null) {
+                        out = Fork.run(setup, jvm, args, 600, log, null);
+                    }
                     HeapRun h = new HeapRun("deep" + layers, layers, c, out);
                     if (!out.ok() || h.end() == null) {
                         problems.add("heap run deep" + layers + " " + c.id + " failed: " + out.failure());
@@ -420,7 +437,11 @@ public final class Bench {
             jvm.add("-Dbench.histogramDir=" + growthDir(c));
             List<String> args = List.of("--workload", "small", "--iterations", String.valueOf(o.growthIterations),
                     "--heapAt", at);
-            Fork.Outcome out = Fork.run(setup, jvm, args, 1800, logDir.resolve("growth-" + c.id + ".log"), null);
+            Path log = logDir.resolve("growth-" + c.id + ".log");
+            Fork.Outcome out = resumed(log);
+            if (out == null) {
+                out = Fork.run(setup, jvm, args, 1800, log, null);
+            }
             if (!out.ok()) {
                 problems.add("heap growth run " + c.id + " failed: " + out.failure());
                 continue;
@@ -467,7 +488,12 @@ public final class Bench {
             ds.add(w + " " + f(d.warmup, 0) + (d.warmupIterations > 0 ? " (and ≥ " + d.warmupIterations
                     + " iterations, ≤ " + f(WARMUP_CAP_SECONDS, 0) + " s)" : "") + " / " + f(d.seconds, 0));
         }
-        r.append(String.join(", ", ds)).append(" |\n");
+        r.append(String.join(", ", ds));
+        if (o.resume != null) {
+            r.append("; resumed after an interruption: ").append(resumedRuns).append(" run(s) taken from the logs of "
+                    + "the first attempt (`").append(relative(o.resume)).append("`), the date is the resumption's");
+        }
+        r.append(" |\n");
         r.append("| machine load | load average ").append(loadStart).append(" at start, ").append(loadAverage())
                 .append(" at end; CPU pressure (PSI some) ");
         if (pressureStart >= 0 && pressureEnd >= 0) {
@@ -794,6 +820,19 @@ public final class Bench {
                 Double.isNaN(excess) ? "**no data**" : excess <= GROWTH_TOLERANCE_BYTES ? "met" : "**MISSED**"});
     }
 
+    /** With {@code --resume}: the outcome of a run that completed before the interruption, else null. */
+    private Fork.Outcome resumed(Path log) {
+        if (o.resume == null) {
+            return null;
+        }
+        Fork.Outcome out = Fork.load(log);
+        if (out != null && out.ok()) {
+            resumedRuns++;
+            return out;
+        }
+        return null;
+    }
+
     private Path growthDir(Config c) {
         return logDir.resolve("growth-" + c.id);
     }
@@ -1068,6 +1107,7 @@ public final class Bench {
         String java;
         Path out;
         Path benchDir;
+        Path resume;
         List<String> jvmFlags = List.of("-Xms1g", "-Xmx1g");
         int scrapeRounds;
         int scrapeCount;
@@ -1144,6 +1184,12 @@ public final class Bench {
                 o.warmup = Double.parseDouble(a.get("warmup"));
             }
             o.extras = Boolean.parseBoolean(a.getOrDefault("extras", "true"));
+            if (a.containsKey("resume")) {
+                o.resume = Path.of(a.get("resume")).toAbsolutePath().normalize();
+                if (!Files.isDirectory(o.resume)) {
+                    throw new IllegalArgumentException("--resume: no log directory " + o.resume);
+                }
+            }
             Path classes = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             o.benchDir = Path.of(a.getOrDefault("benchDir", classes.getParent().getParent().toString()))
                     .toAbsolutePath().normalize();

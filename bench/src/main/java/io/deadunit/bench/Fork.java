@@ -162,9 +162,46 @@ final class Fork {
         }
         out.exitCode = p.isAlive() ? -1 : p.exitValue();
         Files.createDirectories(log.getParent());
-        Files.writeString(log, String.join(" ", command) + "\n\n--- stdout\n" + stdout + "\n--- stderr\n"
-                + out.stderr, StandardCharsets.UTF_8);
+        Files.writeString(log, String.join(" ", command) + "\n" + OUTCOME + "exit=" + out.exitCode + " timedOut="
+                + out.timedOut + " wallSeconds=" + out.wallSeconds + " cpuPressure=" + out.cpuPressure
+                + "\n\n" + STDOUT + stdout + "\n" + STDERR + out.stderr, StandardCharsets.UTF_8);
         return out;
+    }
+
+    private static final String OUTCOME = "--- outcome ";
+    private static final String STDOUT = "--- stdout\n";
+    private static final String STDERR = "--- stderr\n";
+
+    /** A finished fork read back from its log ({@code --resume}); null when the log is missing or incomplete. */
+    static Outcome load(Path log) {
+        try {
+            if (!Files.isRegularFile(log)) {
+                return null;
+            }
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            int o = text.indexOf("\n" + OUTCOME);
+            int so = text.indexOf("\n" + STDOUT);
+            int se = text.indexOf("\n" + STDERR);
+            if (o < 0 || so < 0 || se < 0) {
+                return null;
+            }
+            Outcome out = new Outcome();
+            out.log = log;
+            Line status = parse("outcome " + text.substring(o + 1 + OUTCOME.length(), text.indexOf('\n', o + 1)));
+            out.exitCode = (int) status.number("exit");
+            out.timedOut = Boolean.parseBoolean(status.fields.get("timedOut"));
+            out.wallSeconds = status.number("wallSeconds");
+            out.cpuPressure = status.number("cpuPressure");
+            for (String line : text.substring(so + 1 + STDOUT.length(), se).split("\n")) {
+                if (line.startsWith(Workload.PREFIX)) {
+                    out.lines.add(parse(line.substring(Workload.PREFIX.length())));
+                }
+            }
+            out.stderr.append(text.substring(se + 1 + STDERR.length()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     static Line parse(String text) {

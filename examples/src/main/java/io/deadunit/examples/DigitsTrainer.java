@@ -33,14 +33,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * "output") is trained on minibatches of 32, cycling over the training set.
  *
  * <p>With a learning rate that is too high for it a large share of the hidden units die early and never come back
- * (measured, seed 42, 2000 iterations: Adam 0.001 → 7 of 128 dead, 0.01 → 23, 0.03 → 51, 0.05 → 92, 0.1 → 110). After training the trainer measures, itself and independently of any
- * agent, the dead units (ReLU output exactly 0 for every training image) and the test accuracy, and prints
+ * (measured, seed 42, 2000 iterations: Adam 0.001 → 7 of 128 dead, 0.01 → 23, 0.03 → 51, 0.05 → 92, 0.1 → 110).
+ * After training the trainer measures, itself and independently of any agent, the dead units (ReLU output exactly
+ * 0 for every training image) and the test accuracy, and prints
  * <pre>RESULT dead=D units=U accuracy=A hidden0=D0 hidden1=D1</pre>
  *
- * <p>Flags: {@code --lr} (default 0.05), {@code --updater adam|sgd} (adam), {@code --hidden H} (64),
- * {@code --batch} (32); {@code --iterations} minibatches (default 3050: not a multiple of the agent's default window
- * of 100, so that units an agent revives at the last window close have 50 iterations to die again before they are
- * counted).
+ * <p>Flags: {@code --lr} (default 0.07, the setting of docs/revival.md), {@code --updater adam|sgd} (adam),
+ * {@code --hidden H} (64), {@code --batch} (32); {@code --iterations} minibatches (default 3050: not a multiple of
+ * the agent's default window of 100, so that units an agent revives at the last window close have 50 iterations to
+ * die again before they are counted).
  */
 public final class DigitsTrainer {
 
@@ -51,11 +52,11 @@ public final class DigitsTrainer {
 
     public static void main(String[] args) {
         TrainerOptions o = TrainerOptions.parse("DigitsTrainer", args, 3050, -1,
-                "lr", "learning rate (default 0.05)",
+                "lr", "learning rate (default 0.07)",
                 "updater", "adam|sgd (default adam)",
                 "hidden", "units per hidden layer (default 64)",
                 "batch", "minibatch size (default 32)");
-        double lr = o.doubleValue("lr", 0.05);
+        double lr = o.doubleValue("lr", 0.07);
         int hidden = o.intValue("hidden", 64);
         int batch = o.intValue("batch", 32);
         IUpdater updater;

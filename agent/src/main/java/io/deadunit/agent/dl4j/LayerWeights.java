@@ -64,7 +64,8 @@ final class LayerWeights {
     }
 
     /**
-     * ‖ΔW‖/‖W‖ of the step just applied, over all the layer's weights; NaN when it has none or they cannot be read.
+     * ‖ΔW‖/‖W‖ of the step just applied, over all the layer's weights; NaN when it has none or they cannot be
+     * read.
      *
      * @param updates the layer's gradient (= update) view per parameter, from {@link #updateViews}
      */
@@ -91,8 +92,8 @@ final class LayerWeights {
             if (weights == null || update == null) {
                 continue;
             }
-            WeightStats.addStep(weights, w.offset(), update, u.offset(), n, (n + MAX_RATIO_ELEMENTS - 1) / MAX_RATIO_ELEMENTS,
-                    sums);
+            long every = (n + MAX_RATIO_ELEMENTS - 1) / MAX_RATIO_ELEMENTS;
+            WeightStats.addStep(weights, w.offset(), update, u.offset(), n, every, sums);
             any = true;
         }
         return any ? WeightStats.updateRatio(sums) : Double.NaN;

@@ -37,8 +37,8 @@ import java.util.WeakHashMap;
  * layer of a MultiLayerNetwork, the units found dead in the window that just closed get fresh incoming weights from
  * the layer's own weight initialisation, a zero bias and zero outgoing weights (the next layer's incoming weights
  * from them), and the optimizer state of all those parameters is reset: momenta to 0, running scales (Adam's second
- * moment…) to the mean of their parameter's other elements (see {@link #scaleSegments} for why not 0). Zero outgoing weights keep the
- * network's output unchanged at the moment of revival. The output layer is never revived.
+ * moment…) to the mean of their parameter's other elements (see {@link #scaleSegments} for why not 0). Zero outgoing
+ * weights keep the network's output unchanged at the moment of revival. The output layer is never revived.
  *
  * <p>This is the one part of the agent that writes into arrays training uses. It runs on the training thread,
  * between two iterations (after the optimizer step).

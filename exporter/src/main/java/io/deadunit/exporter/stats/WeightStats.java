@@ -74,7 +74,9 @@ public final class WeightStats {
         sums[1] += before * every;
     }
 
-    /** ‖Δw‖ / ‖w‖ from the sums of {@link #addStep}; NaN when nothing was added, +∞ for all-zero weights that moved. */
+    /**
+     * ‖Δw‖ / ‖w‖ from the sums of {@link #addStep}; NaN when nothing was added, +∞ for all-zero weights that moved.
+     */
     public static double updateRatio(double[] sums) {
         if (sums[1] == 0) {
             return sums[0] == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
