@@ -1,6 +1,7 @@
 package io.deadunit.agent;
 
 import io.deadunit.agent.adapter.Dl4jProbes;
+import io.deadunit.agent.instrument.BackgroundInstallation;
 import io.deadunit.agent.instrument.Dl4jInstrumentation;
 import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code -javaagent:deadunit-agent.jar=key=value,...}: parses the configuration, starts the exporter and installs
@@ -51,20 +53,29 @@ public final class DeadunitAgent {
         if (!config.enabled()) {
             return;
         }
-        Exporter exporter = Exporter.start(config, LOG);
         if (config.revive()) {
             LOG.println("deadunit: revive=true: dead units of dense layers will be REINITIALISED every "
                     + config.reviveEvery() + " window(s) of " + config.window() + " iterations. This CHANGES TRAINING"
                     + " (off by default; remove revive=true to only observe).");
         }
-        Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(),
-                config.observesTraining(), config.observesInference(), config.revive() ? config.reviveEvery() : 0);
-        probes.installInto(Probes.class);
-        Dl4jInstrumentation.install(instrumentation, exporter.health(), probes::installInto, LOG);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(exporter, config), "deadunit-shutdown"));
+        AtomicReference<Exporter> started = new AtomicReference<>();
+        BackgroundInstallation.start(instrumentation, () -> {
+            Exporter exporter = Exporter.prepare(config, LOG);
+            started.set(exporter);
+            Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
+                    config.observesInference(), config.revive() ? config.reviveEvery() : 0);
+            probes.installInto(Probes.class);
+            return new BackgroundInstallation.Ready(
+                    Dl4jInstrumentation.transformer(instrumentation, exporter.health(), probes::installInto, LOG),
+                    exporter.health(), exporter::publish);
+        }, LOG);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started.get(), config), "deadunit-shutdown"));
     }
 
     private static void stop(Exporter exporter, AgentConfig config) {
+        if (exporter == null) {
+            return; // exited before the agent was ready
+        }
         try {
             if (config.summary()) {
                 String summary = exporter.summary();

@@ -49,7 +49,7 @@ public final class Exporter implements AutoCloseable {
     private final AgentConfig config;
     private final AgentHealth health;
     private final MeterPublisher publisher;
-    private Future<?> started;
+    private volatile Future<?> started;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Sampling sampling;
     private final MonitorRegistry monitors;
@@ -99,11 +99,27 @@ public final class Exporter implements AutoCloseable {
      * meanwhile reach the registries when they are added. A port that cannot be bound is reported on {@code log}.
      */
     public static Exporter start(AgentConfig config, PrintStream log) {
-        Exporter exporter = new Exporter(config, log);
-        exporter.started = exporter.housekeeping.submit(exporter::startPublishing);
-        exporter.housekeeping.scheduleWithFixedDelay(exporter::expunge, EXPUNGE_PERIOD_SECONDS,
-                EXPUNGE_PERIOD_SECONDS, TimeUnit.SECONDS);
+        Exporter exporter = prepare(config, log);
+        exporter.publish();
         return exporter;
+    }
+
+    /**
+     * Wires the monitors only: tensors can be observed at once, and {@link #publish()} starts the registries and
+     * the endpoint later (the agent first gets its instrumentation ready, which the application waits for).
+     */
+    public static Exporter prepare(AgentConfig config, PrintStream log) {
+        return new Exporter(config, log);
+    }
+
+    /** Starts publishing on the exporter's daemon thread (once), and the housekeeping. */
+    public synchronized void publish() {
+        if (started != null) {
+            return;
+        }
+        started = housekeeping.submit(this::startPublishing);
+        housekeeping.scheduleWithFixedDelay(this::expunge, EXPUNGE_PERIOD_SECONDS, EXPUNGE_PERIOD_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     private void startPublishing() {
@@ -127,6 +143,10 @@ public final class Exporter implements AutoCloseable {
 
     /** Waits until the registries, the endpoint and the MBean are up (or failed); true when done in time. */
     public boolean awaitPublishing(Duration timeout) {
+        Future<?> started = this.started;
+        if (started == null) {
+            return false;
+        }
         try {
             started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;

@@ -9,7 +9,6 @@ import io.deadunit.agent.instrument.advice.IterationAdvice;
 import io.deadunit.agent.instrument.advice.ModelInitAdvice;
 import io.deadunit.exporter.health.AgentHealth;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
@@ -19,6 +18,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.io.PrintStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,19 +48,22 @@ public final class Dl4jInstrumentation {
     private Dl4jInstrumentation() {
     }
 
-    public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentHealth health,
-                                                         BridgeInjector.Wiring wiring, PrintStream log) {
+    /**
+     * Byte Buddy's transformer, not registered: {@link BackgroundInstallation} puts it behind its gate and
+     * retransforms the classes that loaded before.
+     */
+    public static ClassFileTransformer transformer(Instrumentation instrumentation, AgentHealth health,
+                                                   BridgeInjector.Wiring wiring, PrintStream log) {
         Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health, log);
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener(health))
                 // Matching reads class hierarchies: cache what was read, per class loader, or DL4J's thousands of
                 // classes make start-up seconds slower.
                 .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
-                .ignore(ignoredTypes())
+                .ignore(IgnoredPackages.matcher())
                 .type(layerTypes(), dl4jLoaders)
                 .transform(visiting(
                         advice(ForwardAdvice.class, activate(2).and(takesArgument(0, boolean.class))),
@@ -83,24 +86,7 @@ public final class Dl4jInstrumentation {
                 .type(named(OPTIMIZER), dl4jLoaders)
                 .transform(visiting(advice(IterationAdvice.class,
                         named("incrementIterationCount").and(isStatic()).and(takesArguments(2)))))
-                .installOn(instrumentation);
-    }
-
-    /**
-     * Packages that hold no DL4J layer, activation function, model or optimizer: skipped before any matching. ND4J
-     * is most of what a trainer loads, and only its activation functions matter.
-     */
-    private static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
-        ElementMatcher.Junction<TypeDescription> ignored = nameStartsWith("org.nd4j.")
-                .and(not(nameStartsWith("org.nd4j.linalg.activations.")));
-        for (String prefix : new String[]{"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.deadunit.",
-                "org.bytedeco.", "com.fasterxml.", "com.google.", "org.apache.", "org.slf4j.", "ch.qos.", "kotlin.",
-                "scala.", "lombok.", "org.jetbrains.", "it.unimi.", "oshi.", "com.github.", "org.joda.", "org.yaml.",
-                "net.bytebuddy.", "io.micrometer.", "io.prometheus.", "org.HdrHistogram.", "org.junit.",
-                "org.datavec.", "org.eclipse.", "org.springframework.", "io.netty.", "com.jakewharton."}) {
-            ignored = ignored.or(nameStartsWith(prefix));
-        }
-        return ignored;
+                .makeRaw();
     }
 
     /** Every implementation of a DL4J layer, but not the networks, which implement {@code Layer} too. */

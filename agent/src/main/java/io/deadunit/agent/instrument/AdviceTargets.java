@@ -1,0 +1,43 @@
+package io.deadunit.agent.instrument;
+
+/**
+ * Which loaded classes Byte Buddy's matchers could give advice to, decided from the loaded class itself (cheap,
+ * no class file read): the classes to retransform when the instrumentation is ready after they loaded. Byte
+ * Buddy's own matchers still decide what is actually transformed.
+ */
+final class AdviceTargets {
+    private static final String[] SUPER_TYPES = {Dl4jInstrumentation.LAYER, Dl4jInstrumentation.ACTIVATION,
+            Dl4jInstrumentation.MULTI_LAYER_NETWORK, Dl4jInstrumentation.COMPUTATION_GRAPH,
+            Dl4jInstrumentation.OPTIMIZER};
+
+    private AdviceTargets() {
+    }
+
+    static boolean needsAdvice(Class<?> type) {
+        if (type.isInterface() || type.isArray() || type.isPrimitive()
+                || IgnoredPackages.ignores(type.getName().replace('.', '/'))) {
+            return false;
+        }
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (isOrImplementsTarget(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Compared by name: the class may come from another loader than the agent's. */
+    private static boolean isOrImplementsTarget(Class<?> type) {
+        for (String name : SUPER_TYPES) {
+            if (name.equals(type.getName())) {
+                return true;
+            }
+        }
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (isOrImplementsTarget(implemented)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,108 @@
+package io.deadunit.agent.instrument;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.io.PrintStream;
+import java.lang.instrument.IllegalClassFormatException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's only registered transformer: a plain JDK one, so that {@code premain} returns at once while Byte Buddy
+ * (about a second of a cold JVM: a thousand classes to load and link) gets ready on another thread. Until it is
+ * {@linkplain #open opened}:
+ * <ul>
+ *   <li>loading a class that starts a model (a DL4J layer implementation, a network, an optimizer) waits for it,
+ *       so no model and no iteration goes unobserved;</li>
+ *   <li>any other class loads unchanged, and its name is kept, so that the ones that turn out to need advice
+ *       (activation functions, a user's own layers) can be retransformed once Byte Buddy is ready.</li>
+ * </ul>
+ * Once opened, every call goes straight to Byte Buddy's transformer.
+ */
+final class GatedTransformer implements ClassFileTransformer {
+    private static final long MAX_WAIT_SECONDS = 60;
+
+    private final Object lock = new Object();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final List<String> early = new ArrayList<>();
+    private volatile ClassFileTransformer delegate;
+    private volatile Thread installer;
+    private volatile boolean timedOut;
+    private final PrintStream log;
+
+    GatedTransformer(PrintStream log) {
+        this.log = log;
+    }
+
+    /** The thread that prepares Byte Buddy: it must never wait for itself. */
+    void installedBy(Thread thread) {
+        installer = thread;
+    }
+
+    /** From now on every class goes through {@code transformer}; returns the internal names of the classes
+     * loaded before, to revisit. */
+    List<String> open(ClassFileTransformer transformer) {
+        synchronized (lock) {
+            delegate = transformer;
+            List<String> loadedBefore = new ArrayList<>(early);
+            early.clear();
+            return loadedBefore;
+        }
+    }
+
+    /** Lets waiting class loads go on: Byte Buddy is ready and the early classes revisited, or it failed. */
+    void release() {
+        synchronized (lock) {
+            early.clear();
+        }
+        released.countDown();
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile)
+            throws IllegalClassFormatException {
+        ClassFileTransformer transformer = delegate;
+        if (transformer == null && name != null) {
+            if (startsModel(name) && released.getCount() > 0 && Thread.currentThread() != installer) {
+                awaitRelease();
+            }
+            synchronized (lock) {
+                transformer = delegate;
+                if (transformer == null) {
+                    if (classBeingRedefined == null && released.getCount() > 0 && !IgnoredPackages.ignores(name)) {
+                        early.add(name);
+                    }
+                    return null;
+                }
+            }
+        }
+        return transformer.transform(module, loader, name, classBeingRedefined, protectionDomain, classFile);
+    }
+
+    private void awaitRelease() {
+        try {
+            if (!released.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS) && !timedOut) {
+                timedOut = true;
+                log.println("deadunit: the instrumentation was not ready after " + MAX_WAIT_SECONDS + " s; training"
+                        + " goes on, and DL4J classes loaded meanwhile are instrumented when it is.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Classes loaded only when a model is built or trained: DL4J's layer implementations, networks and optimizers.
+     * Waiting at those costs a user nothing until then (DL4J's configuration classes, ND4J and the activation
+     * functions load earlier, while Byte Buddy gets ready).
+     */
+    static boolean startsModel(String internalName) {
+        return internalName.startsWith("org/deeplearning4j/nn/layers/")
+                || internalName.startsWith("org/deeplearning4j/nn/multilayer/")
+                || internalName.startsWith("org/deeplearning4j/nn/graph/")
+                || internalName.startsWith("org/deeplearning4j/optimize/solvers/");
+    }
+}
