@@ -42,7 +42,8 @@ public final class Dl4jProbe implements TensorProbe {
 
     @Override
     public void onForward(Object layer, boolean training, Object output) {
-        if (training ? !observeTraining : !observeInference) {
+        // Most training iterations are not sampled: they cost this check and nothing else.
+        if (training ? !observeTraining || !registry.anyTrainingSampled() : !observeInference) {
             return;
         }
         long start = System.nanoTime();
@@ -69,7 +70,7 @@ public final class Dl4jProbe implements TensorProbe {
 
     @Override
     public void onBackward(Object layer, Object epsilon) {
-        if (!observeTraining) {
+        if (!observeTraining || !registry.anyTrainingSampled()) {
             return;
         }
         long start = System.nanoTime();

@@ -26,6 +26,8 @@ public final class UnitActivityHistogram {
                 .labelNames("model", "layer", "layer_index", "layer_type", "activation")
                 .classicUpperBounds(BUCKETS)
                 .classicOnly()
+                // no trace context to attach: sampling exemplars would only cost each observation
+                .withoutExemplars()
                 .register(registry);
     }
 

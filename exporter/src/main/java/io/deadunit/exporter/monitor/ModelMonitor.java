@@ -37,6 +37,7 @@ public final class ModelMonitor {
         this.sampling = sampling;
         this.listener = listener;
         this.diagnostics = diagnostics;
+        sampling.trainingSampledChanged(true); // the first iteration is sampled
     }
 
     /**
@@ -106,7 +107,19 @@ public final class ModelMonitor {
             trainingWindowStart = done;
             windowsClosed++;
         }
-        sampleTraining = done % sampling.sampleEvery() == 0;
+        setSampleTraining(done % sampling.sampleEvery() == 0);
+    }
+
+    private void setSampleTraining(boolean sampled) {
+        if (sampled != sampleTraining) {
+            sampleTraining = sampled;
+            sampling.trainingSampledChanged(sampled);
+        }
+    }
+
+    /** The model was collected: it samples nothing any more. */
+    void dropped() {
+        setSampleTraining(false);
     }
 
     /** An inference pass starts (observed only when inference is monitored); it is sampled like an iteration. */

@@ -85,6 +85,11 @@ public final class MonitorRegistry {
         return layers.get(layer);
     }
 
+    /** Whether any model's current training iteration is sampled (else no training tensor is read). */
+    public boolean anyTrainingSampled() {
+        return sampling.anyTrainingSampled();
+    }
+
     public ModelMonitor model(Object model) {
         return models.get(model);
     }
@@ -97,6 +102,7 @@ public final class MonitorRegistry {
     public void expunge() {
         layers.expunge();
         for (ModelMonitor gone : models.expunge()) {
+            gone.dropped();
             listener.modelRemoved(gone);
         }
     }

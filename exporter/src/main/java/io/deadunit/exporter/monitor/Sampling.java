@@ -1,5 +1,7 @@
 package io.deadunit.exporter.monitor;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * How often to observe and how long a window is, in iterations, and whether to observe at all; shared by every
  * model, changeable at run time (over JMX).
@@ -8,6 +10,8 @@ public final class Sampling {
     private volatile int sampleEvery;
     private volatile int window;
     private volatile boolean monitoring = true;
+    /** Models whose current training iteration is sampled: most calls need no lookup when there are none. */
+    private final AtomicInteger modelsSamplingTraining = new AtomicInteger();
 
     public Sampling(int sampleEvery, int window) {
         set(sampleEvery, window);
@@ -36,5 +40,18 @@ public final class Sampling {
 
     public void monitoring(boolean on) {
         this.monitoring = on;
+    }
+
+    /**
+     * False when no model's current training iteration is sampled: a layer's forward or backward pass can then
+     * return before looking its monitor up. One volatile read, for the calls of the iterations not sampled.
+     */
+    public boolean anyTrainingSampled() {
+        return monitoring && modelsSamplingTraining.get() > 0;
+    }
+
+    /** A model's current training iteration became sampled (+1) or not (-1). */
+    void trainingSampledChanged(boolean sampled) {
+        modelsSamplingTraining.addAndGet(sampled ? 1 : -1);
     }
 }

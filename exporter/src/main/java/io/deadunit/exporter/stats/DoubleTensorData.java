@@ -6,12 +6,25 @@ import java.nio.DoubleBuffer;
 public final class DoubleTensorData implements TensorData {
     private final DoubleBuffer buffer;
 
+    /** @param buffer read through a private duplicate: its position is never touched */
     public DoubleTensorData(DoubleBuffer buffer) {
-        this.buffer = buffer;
+        this.buffer = buffer.duplicate();
     }
 
     @Override
     public double get(long index) {
         return buffer.get((int) index);
+    }
+
+    @Override
+    public void read(long start, int n, long stride, double[] dst) {
+        if (stride != 1) {
+            for (int i = 0; i < n; i++) {
+                dst[i] = buffer.get((int) (start + i * stride));
+            }
+            return;
+        }
+        buffer.position((int) start);
+        buffer.get(dst, 0, n);
     }
 }

@@ -10,7 +10,7 @@ public final class LayerWindow {
 
     private final boolean bounded;
     private final UnitAccumulator forward;
-    private final UnitAccumulator backward = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+    private final UnitAccumulator backward = UnitAccumulator.forGradients();
     private double gradientNormSum;
     private int gradientNorms;
 

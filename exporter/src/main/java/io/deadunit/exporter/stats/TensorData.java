@@ -6,4 +6,10 @@ package io.deadunit.exporter.stats;
  */
 public interface TensorData {
     double get(long index);
+
+    /**
+     * Copies {@code n} elements, {@code stride} apart from {@code start}, into {@code dst[0..n)}: one bulk read
+     * of the buffer for contiguous runs, so the statistics loop over a plain array.
+     */
+    void read(long start, int n, long stride, double[] dst);
 }

@@ -11,11 +11,16 @@ import java.util.Arrays;
 public final class UnitAccumulator {
     private final double lowThreshold;
     private final double highThreshold;
+    /** Only bounded activations (sigmoid, tanh…) can saturate: the others skip the test. */
+    private final boolean bounded;
+    /** Whether each unit's sum of |value| is kept (activations: dormant units); gradients need none. */
+    private final boolean magnitudes;
 
     private int units = -1;
     private long[] nonZero = new long[0];
     private long[] saturated = new long[0];
     private double[] sumAbs = new double[0];
+    private double[] values = new double[0];
 
     private long positionsPerUnit;
     private long count;
@@ -26,8 +31,19 @@ public final class UnitAccumulator {
     private int tensors;
 
     public UnitAccumulator(ActivationBounds bounds) {
+        this(bounds, true);
+    }
+
+    /** For gradients: per unit, only whether it received any; no saturation and no magnitude ({@link #sumAbs}). */
+    public static UnitAccumulator forGradients() {
+        return new UnitAccumulator(ActivationBounds.UNBOUNDED, false);
+    }
+
+    private UnitAccumulator(ActivationBounds bounds, boolean magnitudes) {
+        this.magnitudes = magnitudes;
         this.lowThreshold = bounds.lowThreshold();
         this.highThreshold = bounds.highThreshold();
+        this.bounded = lowThreshold > Double.NEGATIVE_INFINITY || highThreshold < Double.POSITIVE_INFINITY;
     }
 
     /** Prepares for a tensor with {@code units} units; a change of unit count discards what was accumulated. */
@@ -45,37 +61,33 @@ public final class UnitAccumulator {
 
     /** A run of {@code n} elements, {@code stride} apart, that all belong to unit {@code unit}. */
     void addRunOfOneUnit(TensorData data, long start, int n, long stride, int unit) {
-        long runNonZero = 0;
+        double[] values = run(data, start, n, stride);
+        long runFired = 0;
         long runSaturated = 0;
-        long runZeros = 0;
         long runNonFinite = 0;
         double runSumAbs = 0;
         double runSum = 0;
         double runSumSquares = 0;
-        long index = start;
-        for (int i = 0; i < n; i++, index += stride) {
-            double v = data.get(index);
+        for (int i = 0; i < n; i++) {
+            double v = values[i];
             if (!(Math.abs(v) <= Double.MAX_VALUE)) {
                 runNonFinite++;
-                runNonZero++;
                 continue;
             }
-            if (v == 0) {
-                runZeros++;
-            } else {
-                runNonZero++;
-            }
-            if (v <= lowThreshold || v >= highThreshold) {
+            runFired += nonZero(v);
+            if (bounded && (v <= lowThreshold || v >= highThreshold)) {
                 runSaturated++;
             }
             runSumAbs += Math.abs(v);
             runSum += v;
             runSumSquares += v * v;
         }
-        nonZero[unit] += runNonZero;
+        nonZero[unit] += runFired + runNonFinite;
         saturated[unit] += runSaturated;
-        sumAbs[unit] += runSumAbs;
-        zeros += runZeros;
+        if (magnitudes) {
+            sumAbs[unit] += runSumAbs;
+        }
+        zeros += n - runNonFinite - runFired;
         nonFinite += runNonFinite;
         sum += runSum;
         sumSquares += runSumSquares;
@@ -84,35 +96,56 @@ public final class UnitAccumulator {
 
     /** A run of {@code n} elements, {@code stride} apart, where element i belongs to unit i. */
     void addRunAcrossUnits(TensorData data, long start, int n, long stride) {
-        long runZeros = 0;
+        double[] values = run(data, start, n, stride);
+        long[] unitNonZero = nonZero;
+        long[] unitSaturated = saturated;
+        double[] unitSumAbs = sumAbs;
+        long runFired = 0;
         long runNonFinite = 0;
         double runSum = 0;
         double runSumSquares = 0;
-        long index = start;
-        for (int unit = 0; unit < n; unit++, index += stride) {
-            double v = data.get(index);
+        for (int unit = 0; unit < n; unit++) {
+            double v = values[unit];
             if (!(Math.abs(v) <= Double.MAX_VALUE)) {
                 runNonFinite++;
-                nonZero[unit]++;
+                unitNonZero[unit]++;
                 continue;
             }
-            if (v == 0) {
-                runZeros++;
-            } else {
-                nonZero[unit]++;
+            int fired = nonZero(v);
+            unitNonZero[unit] += fired;
+            runFired += fired;
+            if (bounded && (v <= lowThreshold || v >= highThreshold)) {
+                unitSaturated[unit]++;
             }
-            if (v <= lowThreshold || v >= highThreshold) {
-                saturated[unit]++;
+            if (magnitudes) {
+                unitSumAbs[unit] += Math.abs(v);
             }
-            sumAbs[unit] += Math.abs(v);
             runSum += v;
             runSumSquares += v * v;
         }
-        zeros += runZeros;
+        zeros += n - runNonFinite - runFired;
         nonFinite += runNonFinite;
         sum += runSum;
         sumSquares += runSumSquares;
         count += n;
+    }
+
+    /**
+     * 1 when {@code v} is not zero (either sign), else 0, without a branch: whether a unit fired is close to random,
+     * and a mispredicted branch per element cost more than the rest of the scan loop.
+     */
+    private static int nonZero(double v) {
+        long magnitude = Double.doubleToRawLongBits(v) & Long.MAX_VALUE;
+        return (int) ((magnitude | -magnitude) >>> 63);
+    }
+
+    /** The run's elements in a reused array: one bulk read, then a loop without buffer calls. */
+    private double[] run(TensorData data, long start, int n, long stride) {
+        if (values.length < n) {
+            values = new double[n];
+        }
+        data.read(start, n, stride, values);
+        return values;
     }
 
     public int units() {
@@ -155,6 +188,7 @@ public final class UnitAccumulator {
         return saturated[unit];
     }
 
+    /** Each unit's sum of |value|; always 0 for an accumulator {@link #forGradients()}. */
     public double sumAbs(int unit) {
         return sumAbs[unit];
     }

@@ -45,6 +45,12 @@ public final class WeightStats {
     }
 
     /**
+     * Elements read at a time: contiguous, so that a sampled pass reads whole cache lines; short, so that the blocks
+     * of a sampled pass touch many units' weights.
+     */
+    static final int BLOCK = 64;
+
+    /**
      * Adds one optimizer step of one weight tensor to {@code sums}: {@code sums[0] += Σ u²} (the step's size) and
      * {@code sums[1] += Σ (w + u)²} (the weights before the step), where {@code w} are the weights after the step and
      * {@code u} the update the step subtracted from them ({@code w_after = w_before - u}). Both tensors are compact
@@ -52,26 +58,40 @@ public final class WeightStats {
      */
     public static void addStep(TensorData weights, long weightOffset, TensorData update, long updateOffset,
                                long length, double[] sums) {
-        addStep(weights, weightOffset, update, updateOffset, length, 1, sums);
+        addStep(weights, weightOffset, update, updateOffset, length, Long.MAX_VALUE, sums);
     }
 
     /**
-     * {@link #addStep(TensorData, long, TensorData, long, long, double[])} over every {@code every}-th element only
-     * (0, every, 2·every…): an estimate of both sums, scaled by {@code every}, at a fraction of the cost. Their ratio
-     * is what matters, so the scaling only keeps sums of several tensors comparable.
+     * {@link #addStep(TensorData, long, TensorData, long, long, double[])} over at most about {@code maxElements}
+     * elements: blocks of {@value #BLOCK} contiguous elements spread evenly over the tensor, both sums scaled up to
+     * the whole tensor. An estimate at a fraction of the cost; their ratio is what matters, so the scaling only
+     * keeps sums of several tensors comparable.
      */
     public static void addStep(TensorData weights, long weightOffset, TensorData update, long updateOffset,
-                               long length, long every, double[] sums) {
+                               long length, long maxElements, double[] sums) {
+        long blocks = (length + BLOCK - 1) / BLOCK;
+        long readBlocks = Math.max(1, Math.min(blocks, maxElements / BLOCK));
+        double[] w = new double[BLOCK];
+        double[] u = new double[BLOCK];
         double steps = 0;
         double before = 0;
-        for (long i = 0; i < length; i += every) {
-            double u = update.get(updateOffset + i);
-            double w = weights.get(weightOffset + i) + u;
-            steps += u * u;
-            before += w * w;
+        long read = 0;
+        for (long k = 0; k < readBlocks; k++) {
+            long start = k * blocks / readBlocks * BLOCK;
+            int n = (int) Math.min(BLOCK, length - start);
+            update.read(updateOffset + start, n, 1, u);
+            weights.read(weightOffset + start, n, 1, w);
+            for (int i = 0; i < n; i++) {
+                double step = u[i];
+                double previous = w[i] + step;
+                steps += step * step;
+                before += previous * previous;
+            }
+            read += n;
         }
-        sums[0] += steps * every;
-        sums[1] += before * every;
+        double scale = read == 0 ? 0 : (double) length / read;
+        sums[0] += steps * scale;
+        sums[1] += before * scale;
     }
 
     /**

@@ -168,5 +168,30 @@ class ModelMonitorTest {
         }
         assertThat(events).contains("removed multilayernetwork-0");
         assertThat(registry.models()).isEmpty();
+        assertThat(registry.anyTrainingSampled()).as("a collected model samples nothing").isFalse();
+    }
+
+    @Test
+    void anyTrainingSampledFollowsEveryModelsNextIteration() {
+        Sampling sampling = new Sampling(3, 100);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        assertThat(registry.anyTrainingSampled()).as("no model yet").isFalse();
+        ModelMonitor a = registry.registerModel(new Object(), "multilayernetwork");
+        assertThat(registry.anyTrainingSampled()).as("a model's first iteration is sampled").isTrue();
+
+        a.onIterationDone(0);                        // next: iteration 1, not sampled
+        assertThat(registry.anyTrainingSampled()).isFalse();
+        ModelMonitor b = registry.registerModel(new Object(), "multilayernetwork");
+        assertThat(registry.anyTrainingSampled()).isTrue();
+        b.onIterationDone(0);
+        assertThat(registry.anyTrainingSampled()).isFalse();
+        a.onIterationDone(0);
+        a.onIterationDone(0);                        // a: next is iteration 3, sampled
+        assertThat(registry.anyTrainingSampled()).isTrue();
+        assertThat(a.isSampling(true)).isTrue();
+        assertThat(b.isSampling(true)).isFalse();
+
+        sampling.monitoring(false);
+        assertThat(registry.anyTrainingSampled()).as("monitoring switched off").isFalse();
     }
 }

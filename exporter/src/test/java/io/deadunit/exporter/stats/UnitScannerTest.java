@@ -22,11 +22,21 @@ class UnitScannerTest {
     @ValueSource(strings = {"dense-c", "dense-f", "conv-nchw-c", "conv-cnhw-physical", "rnn-f", "rnn-odd",
             "nhwc-c", "offset-view"})
     void matchesNaiveReductionOnEveryLayout(String layout) {
+        assertMatchesNaive(layout, SIGMOID);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dense-c", "dense-f", "conv-nchw-c", "nhwc-c"})
+    void unboundedActivationsSkipOnlyTheSaturationTest(String layout) {
+        assertMatchesNaive(layout, ActivationBounds.UNBOUNDED);
+    }
+
+    private static void assertMatchesNaive(String layout, ActivationBounds bounds) {
         Case c = Case.of(layout);
-        UnitAccumulator scanned = new UnitAccumulator(SIGMOID);
+        UnitAccumulator scanned = new UnitAccumulator(bounds);
         UnitScanner.scan(new FloatTensorData(c.buffer), c.offset, c.shape, c.stride, c.unitAxis, scanned);
 
-        Naive expected = Naive.of(c);
+        Naive expected = Naive.of(c, bounds);
         assertThat(scanned.units()).isEqualTo(expected.units);
         assertThat(scanned.count()).isEqualTo(expected.count);
         assertThat(scanned.positionsPerUnit()).isEqualTo(expected.count / expected.units);
@@ -52,6 +62,42 @@ class UnitScannerTest {
         // A NaN is evidence of activity, not of a dead unit.
         assertThat(acc.nonZero(0)).isEqualTo(2);
         assertThat(acc.nonZero(1)).isEqualTo(3);
+    }
+
+    @Test
+    void nonFiniteValuesInARunOfOneUnitAreCountedToo() {
+        // [3, 2] in 'f' order: each unit's three values are contiguous, so runs belong to one unit
+        double[] values = {1, Double.NaN, 0, Double.POSITIVE_INFINITY, 0, 0};
+        UnitAccumulator acc = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+        UnitScanner.scan(new DoubleTensorData(DoubleBuffer.wrap(values)), 0, new long[]{3, 2}, new long[]{1, 3}, 1, acc);
+
+        assertThat(acc.nonFinite()).isEqualTo(2);
+        assertThat(acc.zeros()).isEqualTo(3);
+        assertThat(acc.nonZero(0)).isEqualTo(2);
+        assertThat(acc.nonZero(1)).isEqualTo(1);
+        assertThat(acc.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void negativeZeroIsSilenceAndTheSmallestValuesAreActivity() {
+        float[] values = {-0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 0f};
+        UnitAccumulator acc = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+        UnitScanner.scan(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, 4}, new long[]{4, 1}, 1, acc);
+
+        assertThat(acc.nonZero(0)).isZero();
+        assertThat(acc.nonZero(1)).isEqualTo(1);
+        assertThat(acc.nonZero(2)).isEqualTo(1);
+        assertThat(acc.nonZero(3)).isZero();
+        assertThat(acc.zeros()).isEqualTo(2);
+    }
+
+    @Test
+    void readingNeverMovesTheCallersBuffer() {
+        FloatBuffer buffer = FloatBuffer.wrap(new float[]{0, 1, 2, 3, 4, 5});
+        buffer.position(2);
+        UnitScanner.scan(new FloatTensorData(buffer), 0, new long[]{2, 3}, new long[]{3, 1}, 1,
+                new UnitAccumulator(ActivationBounds.UNBOUNDED));
+        assertThat(buffer.position()).isEqualTo(2);
     }
 
     @Test
@@ -133,7 +179,7 @@ class UnitScannerTest {
         long[] saturated;
         double[] sumAbs;
 
-        static Naive of(Case c) {
+        static Naive of(Case c, ActivationBounds bounds) {
             Naive n = new Naive();
             n.units = (int) c.shape[c.unitAxis];
             n.nonZero = new long[n.units];
@@ -160,7 +206,7 @@ class UnitScannerTest {
                 } else {
                     n.nonZero[unit]++;
                 }
-                if (v <= SIGMOID.lowThreshold() || v >= SIGMOID.highThreshold()) {
+                if (v <= bounds.lowThreshold() || v >= bounds.highThreshold()) {
                     n.saturated[unit]++;
                 }
                 n.sumAbs[unit] += Math.abs(v);

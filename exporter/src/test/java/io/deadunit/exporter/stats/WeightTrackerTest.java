@@ -81,4 +81,44 @@ class WeightTrackerTest {
         assertThat(WeightStats.updateRatio(new double[2])).isNaN();
         assertThat(WeightStats.updateRatio(new double[] {1, 0})).isInfinite();
     }
+
+    @Test
+    void aSampledUpdateRatioEstimatesTheFullOne() {
+        int n = 200_000;
+        float[] after = new float[n];
+        float[] update = new float[n];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < n; i++) {
+            after[i] = (float) random.nextGaussian();
+            update[i] = (float) (1e-3 * random.nextGaussian());
+        }
+        FloatTensorData weights = new FloatTensorData(FloatBuffer.wrap(after));
+        FloatTensorData step = new FloatTensorData(FloatBuffer.wrap(update));
+        double[] full = new double[2];
+        WeightStats.addStep(weights, 0, step, 0, n, full);
+        double[] sampled = new double[2];
+        WeightStats.addStep(weights, 0, step, 0, n, 8_192, sampled);
+
+        assertThat(WeightStats.updateRatio(sampled))
+                .isCloseTo(WeightStats.updateRatio(full), within(0.02 * WeightStats.updateRatio(full)));
+        // both sums are scaled to the whole tensor
+        assertThat(sampled[1]).isCloseTo(full[1], within(0.05 * full[1]));
+    }
+
+    @Test
+    void aTensorWithinTheBudgetIsReadWhole() {
+        float[] after = new float[1000];
+        float[] update = new float[1000];
+        for (int i = 0; i < 1000; i++) {
+            after[i] = i % 7;
+            update[i] = i % 3;
+        }
+        double[] full = new double[2];
+        WeightStats.addStep(new FloatTensorData(FloatBuffer.wrap(after)), 0, new FloatTensorData(FloatBuffer.wrap(update)),
+                0, 1000, full);
+        double[] budget = new double[2];
+        WeightStats.addStep(new FloatTensorData(FloatBuffer.wrap(after)), 0, new FloatTensorData(FloatBuffer.wrap(update)),
+                0, 1000, 8_192, budget);
+        assertThat(budget).containsExactly(full);
+    }
 }
