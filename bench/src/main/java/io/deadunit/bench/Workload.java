@@ -116,6 +116,9 @@ public final class Workload {
         long launch = Long.getLong("bench.launchMillis", jvmStartMillis);
         emit("first", String.format(Locale.ROOT, "sinceJvmStartMs=%d sinceLaunchMs=%d processCpuMs=%d",
                 firstDoneMillis - jvmStartMillis, firstDoneMillis - launch, processCpuNanos() / 1_000_000));
+        if (o.containsKey("threadCpu")) {
+            emitThreadCpu();
+        }
 
         long i = 1;
         if (iterations > 0) {
@@ -224,6 +227,29 @@ public final class Workload {
     }
 
     /** CPU time of the whole process (every thread: training, GC, JIT, the agent's own threads). */
+    /** CPU time of every thread so far, JVM threads (JIT compilers, GC) included: where start-up time went. */
+    private static void emitThreadCpu() throws java.io.IOException {
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(
+                java.nio.file.Paths.get("/proc/self/task"))) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[0-9]+$", "#").replace(' ', '_');
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    byName.merge(name, ticks * 10, Long::sum);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byName.forEach((name, ms) -> sb.append(name).append('=').append(ms).append(' '));
+        emit("threadCpuMs", sb.toString().trim());
+    }
+
     private static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
