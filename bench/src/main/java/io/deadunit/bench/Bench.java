@@ -86,6 +86,11 @@ public final class Bench {
             return agentArgs != null && !agentArgs.contains("enabled=false");
         }
 
+        /** Agent configurations that also get the one-JVM comparison, monitoring active vs paused. */
+        boolean ab() {
+            return this == AGENT_DEFAULTS || this == AGENT_EVERY;
+        }
+
         static Config of(String id) {
             for (Config c : values()) {
                 if (c.id.equals(id)) {
@@ -133,6 +138,35 @@ public final class Bench {
             return l == null || !ok() ? Double.NaN : l.number("share");
         }
 
+        /**
+         * One JVM, monitoring active vs paused: it/s over all active segments / it/s over all paused ones (segments
+         * pooled, so window closes weigh as often as they happened); NaN without A/B pairs.
+         */
+        double activeOverPaused() {
+            double[] sums = new double[4];
+            for (Fork.Line l : ok() ? outcome.all("ab") : List.<Fork.Line>of()) {
+                if (l.fields.containsKey("pair")) {
+                    sums[0] += l.number("activeIterations");
+                    sums[1] += l.number("activeSeconds");
+                    sums[2] += l.number("pausedIterations");
+                    sums[3] += l.number("pausedSeconds");
+                }
+            }
+            return sums[1] == 0 || sums[2] == 0 ? Double.NaN : (sums[0] / sums[1]) / (sums[2] / sums[3]);
+        }
+
+        /** Each A/B pair's active / paused it/s. */
+        List<Double> pairRatios() {
+            List<Double> ratios = new ArrayList<>();
+            for (Fork.Line l : ok() ? outcome.all("ab") : List.<Fork.Line>of()) {
+                if (l.fields.containsKey("pair")) {
+                    ratios.add((l.number("activeIterations") / l.number("activeSeconds"))
+                            / (l.number("pausedIterations") / l.number("pausedSeconds")));
+                }
+            }
+            return ratios;
+        }
+
         double firstIterationMs() {
             Fork.Line l = outcome.first("first");
             return l == null ? Double.NaN : l.number("sinceLaunchMs");
@@ -145,8 +179,19 @@ public final class Bench {
         }
     }
 
-    /** Warm-up: at least {@code warmup} seconds and {@code warmupIterations} iterations (capped at 20 s). */
-    record Durations(double warmup, double seconds, int warmupIterations) {
+    /**
+     * Warm-up: at least {@code warmup} seconds and {@code warmupIterations} iterations (capped at 20 s); then
+     * {@code seconds} measured; then, in agent runs, {@code abPairs} pairs of {@code abSeconds}-second segments with
+     * the agent's monitoring on and off.
+     */
+    record Durations(double warmup, double seconds, int warmupIterations, int abPairs, double abSeconds) {
+        Durations(double warmup, double seconds, int warmupIterations) {
+            this(warmup, seconds, warmupIterations, 0, 0);
+        }
+
+        double abTotal() {
+            return abPairs * 2 * (abSeconds + 1);
+        }
     }
 
     record ScrapeRound(int round, double coldMs, List<Double> promMs, List<Double> plainMs, int layers,
@@ -278,14 +323,18 @@ public final class Bench {
                                 "host=127.0.0.1,port=" + port));
                         args.add("--metricsUrl");
                         args.add("http://127.0.0.1:" + port + "/metrics");
+                        if (c.ab() && d.abPairs > 0) {
+                            args.addAll(List.of("--abPairs", String.valueOf(d.abPairs), "--abSeconds",
+                                    f(d.abSeconds, 1)));
+                        }
                     } else if (c.agentArgs != null) {
                         jvm.add("-javaagent:" + agentJar + "=" + c.agentArgs);
                     }
                     Path log = logDir.resolve(String.format(Locale.ROOT, "r%d-%s-%s.log", round, workload, c.id));
                     Fork.Outcome out = resumed(log);
                     if (out == null) {
-                        out = Fork.run(setup, jvm, args, (long) (d.warmup + d.seconds + WARMUP_CAP_SECONDS) + 300,
-                                log, null);
+                        out = Fork.run(setup, jvm, args,
+                                (long) (d.warmup + d.seconds + WARMUP_CAP_SECONDS + d.abTotal()) + 300, log, null);
                     }
                     Run run = new Run(workload, c, round, out);
                     runs.add(run);
@@ -505,6 +554,7 @@ public final class Bench {
 
         List<String[]> verdicts = new ArrayList<>();
         throughputSection(r, verdicts);
+        abSection(r, verdicts);
         startupSection(r, verdicts);
         if (o.extras) {
             scrapeSection(r, verdicts);
@@ -536,6 +586,8 @@ public final class Bench {
                 + "sections: the timing itself, cache effects, GC of its garbage).\n");
         r.append("- A target is **met** only when both the ratio of medians and the median paired ratio reach it. "
                 + "\"within noise\" marks figures whose paired min–max straddles the target.\n");
+        r.append("- **one JVM, active / paused**: see that section; the same agent run with its monitoring switched on "
+                + "and off in alternating segments, free of the spread between JVMs that the ratios above carry.\n");
         r.append("- **CPU pressure**: share of the run during which some task on this machine waited for a CPU "
                 + "(Linux PSI). Near 0% on an idle machine; high values mean the figures are noisy.\n\n");
         if (!problems.isEmpty()) {
@@ -546,6 +598,64 @@ public final class Bench {
             r.append('\n');
         }
         return r.toString();
+    }
+
+    /**
+     * The agent's cost measured inside each agent run: monitoring switched on and off over JMX in alternating
+     * segments of the same JVM, so the spread between JVMs (several percent here, for identical configurations)
+     * does not enter. Paused, the agent still runs its hooks (one volatile read per call); `disabled` vs `none`
+     * bounds what that costs.
+     */
+    private void abSection(StringBuilder r, List<String[]> verdicts) {
+        List<Config> configs = new ArrayList<>();
+        for (Config c : o.configs) {
+            if (c.ab() && !values(o.workloads.get(0), c, Run::activeOverPaused).stream().allMatch(v -> v.isNaN())) {
+                configs.add(c);
+            }
+        }
+        if (configs.isEmpty()) {
+            return;
+        }
+        Durations example = o.durations(o.workloads.get(0));
+        r.append("## One JVM: monitoring active vs paused\n\n");
+        r.append("After its measured interval, each agent run alternates segments with the agent's monitoring on and "
+                + "off (JMX attribute `Monitoring`, as an operator would switch it), in pairs whose order alternates "
+                + "(").append(example.abPairs).append(" pairs of ").append(f(example.abSeconds, 0))
+                .append(" s for ").append(o.workloads.get(0))
+                .append("). Active / paused it/s over all segments of a run (pooled, so window closes count as often "
+                        + "as they happened); median over rounds, and the range of single pairs. Both sides run in "
+                        + "the same JVM, so the spread between JVMs does not enter. Paused, each hooked call costs "
+                        + "one volatile read: `disabled` vs `none` above bounds that.\n\n");
+        r.append("| workload | configuration | active / paused, median of runs | runs min–max | single pairs min–max "
+                + "| target | verdict |\n|---|---|---:|---:|---:|---:|---|\n");
+        for (Config c : configs) {
+            List<String> figures = new ArrayList<>();
+            List<String> missed = new ArrayList<>();
+            for (String w : o.workloads) {
+                List<Double> ratios = new ArrayList<>(values(w, c, Run::activeOverPaused));
+                ratios.removeIf(v -> v.isNaN());
+                List<Double> pairs = new ArrayList<>();
+                for (Run run : runs) {
+                    if (run.workload.equals(w) && run.config == c) {
+                        pairs.addAll(run.pairRatios());
+                    }
+                }
+                double med = median(ratios);
+                boolean met = med >= c.target;
+                if (!met) {
+                    missed.add(w);
+                }
+                figures.add(w + " " + f(med, 3));
+                r.append("| ").append(w).append(" | ").append(c.id).append(" | ").append(f(med, 3)).append(" | ")
+                        .append(f(Stats.min(ratios), 3)).append("–").append(f(Stats.max(ratios), 3)).append(" | ")
+                        .append(f(Stats.min(pairs), 3)).append("–").append(f(Stats.max(pairs), 3)).append(" | ≥ ")
+                        .append(f(c.target, 3)).append(" | ").append(met ? "met" : "**MISSED**").append(" |\n");
+            }
+            verdicts.add(new String[] {c.id + " ≥ " + f(c.target, 3) + " on every workload, one JVM (active / "
+                    + "paused, median of runs)", String.join("; ", figures),
+                    missed.isEmpty() ? "met" : "**MISSED** on " + String.join(", ", missed)});
+        }
+        r.append('\n');
     }
 
     private void throughputSection(StringBuilder r, List<String[]> verdicts) {
@@ -882,7 +992,7 @@ public final class Bench {
     private String csv() {
         StringBuilder s = new StringBuilder("round,workload,configuration,ok,iterations,seconds,its,"
                 + "process_cpu_seconds,first_iteration_ms,first_iteration_cpu_ms,agent_self_timed_share,cpu_pressure,"
-                + "agent_observed\n");
+                + "active_over_paused,agent_observed\n");
         for (Run run : runs) {
             Fork.Line res = run.outcome.first("result");
             s.append(run.round).append(',').append(run.workload).append(',').append(run.config.id).append(',')
@@ -894,6 +1004,7 @@ public final class Bench {
                     .append(f(run.firstIterationMs(), 0)).append(',').append(f(run.firstIterationCpuMs(), 0))
                     .append(',').append(Double.isNaN(run.selfTimedShare()) ? "" : f(run.selfTimedShare(), 5))
                     .append(',').append(f(run.outcome.cpuPressure, 3))
+                    .append(',').append(Double.isNaN(run.activeOverPaused()) ? "" : f(run.activeOverPaused(), 4))
                     .append(',').append(run.outcome.agentObserved()).append('\n');
         }
         return s.toString();
@@ -1103,6 +1214,8 @@ public final class Bench {
         Double seconds;
         Double warmup;
         boolean extras = true;
+        /** The one-JVM active/paused comparison after each agent run's measurement. */
+        boolean ab = true;
         Path agentJar;
         String java;
         Path out;
@@ -1121,25 +1234,28 @@ public final class Bench {
         Durations durations(String workload) {
             Durations d;
             if (mode.equals("smoke")) {
-                d = new Durations(1, 2, 0);
+                d = new Durations(1, 2, 0, 1, 1);
             } else {
                 // At least 110 iterations of warm-up where that is quick, so that the agent's first window (100
                 // iterations at its defaults) closes before the measurement: its one-off costs (first meter
                 // registration) are start-up, not steady state. The CNN (~5 it/s) never reaches iteration 100 in
                 // its run at all.
                 switch (workload) {
+                    // A/B: short segments, many pairs in alternating order, so that the drift of a young JVM (its
+                    // JIT still compiling) cancels; pooled over a run, the segments hold the window closes (the
+                    // CNN's window of 100 iterations lasts ~30 s) as often as they happened
                     case "cnn":
-                        d = new Durations(4, 10, 0);
+                        d = new Durations(4, 10, 0, 4, 3);
                         break;
                     case "lstm":
-                        d = new Durations(4, 10, FIRST_WINDOW_CLOSED);
+                        d = new Durations(4, 10, FIRST_WINDOW_CLOSED, 5, 2);
                         break;
                     default:
-                        d = new Durations(3, 6, FIRST_WINDOW_CLOSED);
+                        d = new Durations(3, 6, FIRST_WINDOW_CLOSED, 6, 1);
                 }
             }
             return new Durations(warmup != null ? warmup : d.warmup, seconds != null ? seconds : d.seconds,
-                    d.warmupIterations);
+                    d.warmupIterations, ab ? d.abPairs : 0, d.abSeconds);
         }
 
         static Options parse(String[] args) throws URISyntaxException {
@@ -1184,6 +1300,7 @@ public final class Bench {
                 o.warmup = Double.parseDouble(a.get("warmup"));
             }
             o.extras = Boolean.parseBoolean(a.getOrDefault("extras", "true"));
+            o.ab = Boolean.parseBoolean(a.getOrDefault("ab", "true"));
             if (a.containsKey("resume")) {
                 o.resume = Path.of(a.get("resume")).toAbsolutePath().normalize();
                 if (!Files.isDirectory(o.resume)) {

@@ -54,6 +54,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *   --heapAt a,b,c       with --iterations: heap after full GC when iteration a, b, c completes
  *   --heapReport         after training: heap after full GC and a class histogram summary
  *   --statsListener none|default|every   DL4J StatsListener + InMemoryStatsStorage, every 10 or 1 iterations
+ *   --abPairs N --abSeconds S  after the measurement, N pairs of S-second segments with the agent's monitoring on
+ *                        and off (JMX), in one JVM; needs the agent with jmx on
  * </pre>
  *
  * Output: lines starting with {@code BENCH } and {@code key=value} fields, read by {@link Bench}.
@@ -164,10 +166,17 @@ public final class Workload {
             emit("result", String.format(Locale.ROOT,
                     "iterations=%d seconds=%.4f its=%.4f processCpuSeconds=%.4f threadCpuSeconds=%.4f", n, elapsed,
                     n / elapsed, cpu, threadCpu));
+            if (o.containsKey("threadCpu")) {
+                emitThreadCpu();
+            }
             double selfTime1 = agentSelfTime(o.get("metricsUrl"));
             if (!Double.isNaN(selfTime0) && !Double.isNaN(selfTime1)) {
                 emit("selftime", String.format(Locale.ROOT, "agentSeconds=%.6f share=%.6f", selfTime1 - selfTime0,
                         (selfTime1 - selfTime0) / elapsed));
+            }
+            int abPairs = Integer.parseInt(o.getOrDefault("abPairs", "0"));
+            if (abPairs > 0) {
+                i = activeVersusPaused(model, data, i, abPairs, Double.parseDouble(o.getOrDefault("abSeconds", "4")));
             }
         }
         if (o.containsKey("heapReport")) {
@@ -180,6 +189,49 @@ public final class Workload {
     }
 
     private static volatile boolean stop;
+
+    /**
+     * {@code --abPairs N --abSeconds S}: the agent's cost inside one JVM, free of the spread between JVMs. Pairs of
+     * segments of S seconds, the agent's monitoring switched on in one and off in the other (its JMX attribute
+     * {@code Monitoring}, as an operator would; paused, each hooked call costs one volatile read), in alternating
+     * order. One {@code BENCH ab} line per pair.
+     */
+    private static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds)
+            throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName agent = new ObjectName("io.deadunit:type=Agent");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!server.isRegistered(agent) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (!server.isRegistered(agent)) {
+            emit("ab", "unavailable=true");
+            return i;
+        }
+        for (int pair = 0; pair < pairs; pair++) {
+            long[] iterations = new long[2];
+            double[] elapsed = new double[2];
+            for (int segment = 0; segment < 2; segment++) {
+                boolean active = (segment == 0) == (pair % 2 == 1);
+                server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
+                fit(model, data, i++); // the switch takes effect from the next pass on
+                int k = active ? 0 : 1;
+                long start = System.nanoTime();
+                long end = start + (long) (seconds * 1e9);
+                long now;
+                do {
+                    fit(model, data, i++);
+                    iterations[k]++;
+                    now = System.nanoTime();
+                } while (now < end);
+                elapsed[k] = (now - start) / 1e9;
+            }
+            emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
+                    + " pausedSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1]));
+        }
+        server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
+        return i;
+    }
 
     /** A daemon thread that sets {@link #stop} when stdin says "stop" or reaches its end. */
     private static void watchStdin() {

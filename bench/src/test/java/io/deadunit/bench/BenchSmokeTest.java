@@ -37,6 +37,10 @@ class BenchSmokeTest {
         // The agent observed the model in every run where it was enabled (it prints an exit summary).
         assertThat(runs.stream().filter(l -> l.contains(",agent-")))
                 .hasSize(2).allSatisfy(line -> assertThat(line).endsWith(",true"));
+        // The one-JVM comparison ran in both agent configurations: a ratio for each (switching over JMX worked).
+        assertThat(md).contains("## One JVM: monitoring active vs paused")
+                .containsPattern("\\| mlp \\| agent-defaults \\| [0-9.]+ \\| [0-9.]+–[0-9.]+ \\| [0-9.]+–[0-9.]+ \\| ≥")
+                .containsPattern("\\| mlp \\| agent-every \\| [0-9.]+ \\| [0-9.]+–[0-9.]+ \\| [0-9.]+–[0-9.]+ \\| ≥");
         // The scrape found all 50 layers of the deep model.
         assertThat(md).containsPattern("\\| 1 \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 50 \\|");
     }

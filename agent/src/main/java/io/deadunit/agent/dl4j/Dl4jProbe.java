@@ -129,9 +129,11 @@ public final class Dl4jProbe implements TensorProbe {
      */
     private void iterationDone(Object model, ModelMonitor monitor) {
         Layer[] layers = observeTraining ? layersOf(model) : null;
+        // Paused over JMX (Monitoring=false): no tensor is read, weights included.
+        boolean reading = monitor.isMonitoring();
         boolean sampled = monitor.isSampling(true);
         boolean closes = monitor.closesWindow();
-        if (layers != null && (sampled || closes)) {
+        if (layers != null && reading && (sampled || closes)) {
             // The weight signals are extras: a failure here must not keep the window from closing.
             try {
                 recordWeights(model, layers, sampled, closes);
@@ -142,6 +144,11 @@ public final class Dl4jProbe implements TensorProbe {
         monitor.onIterationDone(((org.deeplearning4j.nn.api.Model) model).score());
         if (layers != null && closes) {
             updateViews.expunge();
+            if (!reading) {
+                // no window-start copy: the next window's stagnant units are unknown, and nothing is revived
+                forgetWeights(layers);
+                return;
+            }
             if (reviveEvery > 0 && model instanceof MultiLayerNetwork && monitor.windowsClosed() % reviveEvery == 0) {
                 try {
                     revival.reviveDeadUnits((MultiLayerNetwork) model, registry);
@@ -150,6 +157,15 @@ public final class Dl4jProbe implements TensorProbe {
                 }
             }
             beginWindow(layers);
+        }
+    }
+
+    private void forgetWeights(Layer[] layers) {
+        for (Layer layer : layers) {
+            LayerMonitor layerMonitor = registry.layer(layer);
+            if (layerMonitor != null) {
+                layerMonitor.weightTracker().clear();
+            }
         }
     }
 

@@ -77,6 +77,11 @@ public final class ModelMonitor {
         return layers;
     }
 
+    /** False while monitoring is paused (JMX): no tensor, weights included, is read. */
+    public boolean isMonitoring() {
+        return sampling.monitoring();
+    }
+
     /** Whether tensors of the current training iteration (or inference pass) should be observed. */
     public boolean isSampling(boolean training) {
         return sampling.monitoring() && (training ? sampleTraining : sampleInference);
