@@ -19,9 +19,7 @@ public final class DoubleTensorData implements TensorData {
     @Override
     public void read(long start, int n, long stride, double[] dst) {
         if (stride != 1) {
-            for (int i = 0; i < n; i++) {
-                dst[i] = buffer.get((int) (start + i * stride));
-            }
+            TensorData.super.read(start, n, stride, dst);
             return;
         }
         buffer.position((int) start);

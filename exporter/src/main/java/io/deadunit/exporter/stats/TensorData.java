@@ -8,8 +8,12 @@ public interface TensorData {
     double get(long index);
 
     /**
-     * Copies {@code n} elements, {@code stride} apart from {@code start}, into {@code dst[0..n)}: one bulk read
-     * of the buffer for contiguous runs, so the statistics loop over a plain array.
+     * Copies {@code n} elements, {@code stride} apart from {@code start}, into {@code dst[0..n)}, so the statistics
+     * loop over a plain array. The implementations read contiguous runs ({@code stride} 1) in one bulk read.
      */
-    void read(long start, int n, long stride, double[] dst);
+    default void read(long start, int n, long stride, double[] dst) {
+        for (int i = 0; i < n; i++) {
+            dst[i] = get(start + i * stride);
+        }
+    }
 }
