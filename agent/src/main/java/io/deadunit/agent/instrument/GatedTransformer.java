@@ -1,7 +1,7 @@
 package io.deadunit.agent.instrument;
 
-import java.lang.instrument.ClassFileTransformer;
 import java.io.PrintStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -29,8 +29,8 @@ final class GatedTransformer implements ClassFileTransformer {
     private final List<String> early = new ArrayList<>();
     private volatile ClassFileTransformer delegate;
     private volatile Thread installer;
-    private volatile boolean timedOut;
     private final PrintStream log;
+    private volatile boolean timedOut;
 
     GatedTransformer(PrintStream log) {
         this.log = log;
@@ -41,8 +41,10 @@ final class GatedTransformer implements ClassFileTransformer {
         installer = thread;
     }
 
-    /** From now on every class goes through {@code transformer}; returns the internal names of the classes
-     * loaded before, to revisit. */
+    /**
+     * From now on every class goes through {@code transformer}. Returns the internal names of the classes loaded
+     * before, to revisit.
+     */
     List<String> open(ClassFileTransformer transformer) {
         synchronized (lock) {
             delegate = transformer;
