@@ -603,7 +603,7 @@ public final class Bench {
     /**
      * The agent's cost measured inside each agent run: monitoring switched on and off over JMX in alternating
      * segments of the same JVM, so the spread between JVMs (several percent here, for identical configurations)
-     * does not enter. Paused, the agent still runs its hooks (one volatile read per call); `disabled` vs `none`
+     * does not enter. Paused, the agent still runs its hooks (each stops at its first check); `disabled` vs `none`
      * bounds what that costs.
      */
     private void abSection(StringBuilder r, List<String[]> verdicts) {
@@ -625,7 +625,7 @@ public final class Bench {
                 .append("). Active / paused it/s over all segments of a run (pooled, so window closes count as often "
                         + "as they happened); median over rounds, and the range of single pairs. Both sides run in "
                         + "the same JVM, so the spread between JVMs does not enter. Paused, each hooked call costs "
-                        + "one volatile read: `disabled` vs `none` above bounds that.\n\n");
+                        + "stops at its first check: `disabled` vs `none` above bounds that.\n\n");
         r.append("| workload | configuration | active / paused, median of runs | runs min–max | single pairs min–max "
                 + "| target | verdict |\n|---|---|---:|---:|---:|---:|---|\n");
         for (Config c : configs) {

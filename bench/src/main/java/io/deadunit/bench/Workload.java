@@ -193,7 +193,7 @@ public final class Workload {
     /**
      * {@code --abPairs N --abSeconds S}: the agent's cost inside one JVM, free of the spread between JVMs. Pairs of
      * segments of S seconds, the agent's monitoring switched on in one and off in the other (its JMX attribute
-     * {@code Monitoring}, as an operator would; paused, each hooked call costs one volatile read), in alternating
+     * {@code Monitoring}, as an operator would; paused, each hooked call stops at its first check), in alternating
      * order. One {@code BENCH ab} line per pair.
      */
     private static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds)

@@ -44,7 +44,7 @@ public final class Sampling {
 
     /**
      * False when no model's current training iteration is sampled: a layer's forward or backward pass can then
-     * return before looking its monitor up. One volatile read, for the calls of the iterations not sampled.
+     * return before looking its monitor up. Two volatile reads, for the calls of the iterations not sampled.
      */
     public boolean anyTrainingSampled() {
         return monitoring && modelsSamplingTraining.get() > 0;

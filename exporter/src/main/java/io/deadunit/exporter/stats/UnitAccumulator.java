@@ -43,7 +43,7 @@ public final class UnitAccumulator {
         this.magnitudes = magnitudes;
         this.lowThreshold = bounds.lowThreshold();
         this.highThreshold = bounds.highThreshold();
-        this.bounded = lowThreshold > Double.NEGATIVE_INFINITY || highThreshold < Double.POSITIVE_INFINITY;
+        this.bounded = bounds.isBounded();
     }
 
     /** Prepares for a tensor with {@code units} units; a change of unit count discards what was accumulated. */
