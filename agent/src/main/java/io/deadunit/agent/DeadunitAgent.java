@@ -13,8 +13,6 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,7 +45,7 @@ public final class DeadunitAgent {
         if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
             System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
         }
-        ParsedConfig parsed = ConfigParser.parse(arguments, systemProperties(), System.getenv());
+        ParsedConfig parsed = ConfigParser.parse(arguments);
         parsed.warningLine().ifPresent(LOG::println);
         AgentConfig config = parsed.config();
         if (!config.enabled()) {
@@ -88,13 +86,5 @@ public final class DeadunitAgent {
         } catch (Throwable t) {
             // The JVM is exiting: nothing useful left to do.
         }
-    }
-
-    private static Map<String, String> systemProperties() {
-        Map<String, String> properties = new HashMap<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            properties.put(name, System.getProperty(name));
-        }
-        return properties;
     }
 }

@@ -1,11 +1,15 @@
 package io.deadunit.exporter.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
- * The agent's settings, parsed once at startup ({@link ConfigParser}) and immutable afterwards.
+ * The agent's settings, parsed once at startup ({@link ConfigParser}) and immutable afterwards: one value per
+ * {@link ConfigKey}, read with {@link #get}. The named getters below are shorthands kept for the code that uses them.
  *
  * <p>Security keys travel in pairs: {@code user} + {@code passwordFile} turn on basic auth, {@code keystore} +
  * {@code keystorePasswordFile} turn on TLS. A half pair is representable on purpose (the parser keeps what was
@@ -13,53 +17,11 @@ import java.util.Optional;
  * protection the user asked for; see {@link #missingSecurityPartner()}.
  */
 public final class AgentConfig {
-    public static final int MIN_PORT = 0;
-    public static final int MAX_PORT = 65535;
-    public static final int MAX_SAMPLE_EVERY = 1_000_000;
-    public static final int MAX_WINDOW = 1_000_000;
-    public static final int MAX_LAYERS_LIMIT = 100_000;
-    public static final int MAX_REVIVE_EVERY = 1_000_000;
-    /** Longest {@code model} label value and {@code user} name, in code points. */
-    public static final int MAX_NAME_LENGTH = 100;
-
-    private final boolean enabled;
-    private final String host;
-    private final int port;
-    private final int sampleEvery;
-    private final int window;
-    private final boolean observesTraining;
-    private final boolean observesInference;
-    private final String model;
-    private final boolean summary;
-    private final int maxLayers;
-    private final boolean jmx;
-    private final String user;
-    private final Path passwordFile;
-    private final Path keystore;
-    private final Path keystorePasswordFile;
-    private final double diagnoseAt;
-    private final boolean revive;
-    private final int reviveEvery;
+    /** Every key, {@code null} for an optional key that is unset. */
+    private final Map<ConfigKey<?>, Object> values;
 
     private AgentConfig(Builder b) {
-        this.enabled = b.enabled;
-        this.host = b.host;
-        this.port = b.port;
-        this.sampleEvery = b.sampleEvery;
-        this.window = b.window;
-        this.observesTraining = b.observesTraining;
-        this.observesInference = b.observesInference;
-        this.model = b.model;
-        this.summary = b.summary;
-        this.maxLayers = b.maxLayers;
-        this.jmx = b.jmx;
-        this.user = b.user;
-        this.passwordFile = b.passwordFile;
-        this.keystore = b.keystore;
-        this.keystorePasswordFile = b.keystorePasswordFile;
-        this.diagnoseAt = b.diagnoseAt;
-        this.revive = b.revive;
-        this.reviveEvery = b.reviveEvery;
+        this.values = new HashMap<>(b.values);
     }
 
     public static AgentConfig defaults() {
@@ -73,117 +35,105 @@ public final class AgentConfig {
     /** A builder starting from this config's values: {@code config.toBuilder().port(0).build()}. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.enabled = enabled;
-        b.host = host;
-        b.port = port;
-        b.sampleEvery = sampleEvery;
-        b.window = window;
-        b.observesTraining = observesTraining;
-        b.observesInference = observesInference;
-        b.model = model;
-        b.summary = summary;
-        b.maxLayers = maxLayers;
-        b.jmx = jmx;
-        b.user = user;
-        b.passwordFile = passwordFile;
-        b.keystore = keystore;
-        b.keystorePasswordFile = keystorePasswordFile;
-        b.diagnoseAt = diagnoseAt;
-        b.revive = revive;
-        b.reviveEvery = reviveEvery;
+        b.values.putAll(values);
         return b;
+    }
+
+    /** The key's value; {@code null} for an optional key that is unset (see {@link #find}). */
+    @SuppressWarnings("unchecked") // values only ever holds a ConfigKey<T>'s own T (see Builder.set)
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key);
+    }
+
+    /** The key's value, empty when unset. */
+    public <T> Optional<T> find(ConfigKey<T> key) {
+        return Optional.ofNullable(get(key));
     }
 
     /** {@code false}: the agent installs nothing and training runs untouched. */
     public boolean enabled() {
-        return enabled;
+        return get(ConfigKey.ENABLED);
     }
 
     /** Address the endpoint binds to; an IPv6 literal is held without brackets. */
     public String host() {
-        return host;
+        return get(ConfigKey.HOST);
     }
 
     /** 0 asks the OS for a free port. */
     public int port() {
-        return port;
+        return get(ConfigKey.PORT);
     }
 
-    /** Observe every k-th training iteration. */
     public int sampleEvery() {
-        return sampleEvery;
+        return get(ConfigKey.SAMPLE_EVERY);
     }
 
-    /** Window length in training iterations. */
     public int window() {
-        return window;
+        return get(ConfigKey.WINDOW);
     }
 
     public boolean observesTraining() {
-        return observesTraining;
+        return get(ConfigKey.PHASES).training();
     }
 
     public boolean observesInference() {
-        return observesInference;
+        return get(ConfigKey.PHASES).inference();
     }
 
-    /** Label value for the first model. */
     public Optional<String> model() {
-        return Optional.ofNullable(model);
+        return find(ConfigKey.MODEL);
     }
 
-    /** Print a per-layer summary on stderr at exit. */
     public boolean summary() {
-        return summary;
+        return get(ConfigKey.SUMMARY);
     }
 
     public int maxLayers() {
-        return maxLayers;
+        return get(ConfigKey.MAX_LAYERS);
     }
 
     public boolean jmx() {
-        return jmx;
+        return get(ConfigKey.JMX);
     }
 
     public Optional<String> user() {
-        return Optional.ofNullable(user);
+        return find(ConfigKey.USER);
     }
 
     public Optional<Path> passwordFile() {
-        return Optional.ofNullable(passwordFile);
+        return find(ConfigKey.PASSWORD_FILE);
     }
 
     public Optional<Path> keystore() {
-        return Optional.ofNullable(keystore);
+        return find(ConfigKey.KEYSTORE);
     }
 
     public Optional<Path> keystorePasswordFile() {
-        return Optional.ofNullable(keystorePasswordFile);
+        return find(ConfigKey.KEYSTORE_PASSWORD_FILE);
     }
 
-    /** Share of a layer's units dead or saturated from which the layer is diagnosed (0 &lt; x ≤ 1). */
     public double diagnoseAt() {
-        return diagnoseAt;
+        return get(ConfigKey.DIAGNOSE_AT);
     }
 
-    /** Reinitialise dead units (ReDo): the one setting that changes training. Off by default. */
+    /** Reinitialise dead units (ReDo): the one setting that changes training. */
     public boolean revive() {
-        return revive;
+        return get(ConfigKey.REVIVE);
     }
 
-    /** With {@link #revive()}: recycle dead units every this many windows. */
     public int reviveEvery() {
-        return reviveEvery;
+        return get(ConfigKey.REVIVE_EVERY);
     }
 
     /** Both {@code user} and {@code passwordFile} are set. */
     public boolean basicAuth() {
-        return user != null && passwordFile != null;
+        return user().isPresent() && passwordFile().isPresent();
     }
 
     /** Both {@code keystore} and {@code keystorePasswordFile} are set. */
     public boolean tls() {
-        return keystore != null && keystorePasswordFile != null;
+        return keystore().isPresent() && keystorePasswordFile().isPresent();
     }
 
     /**
@@ -192,174 +142,121 @@ public final class AgentConfig {
      * asks for nothing and is not reported here.
      */
     public Optional<String> missingSecurityPartner() {
-        if (user != null && passwordFile == null) {
-            return Optional.of(ConfigKey.PASSWORD_FILE.key());
-        }
-        if (user == null && passwordFile != null) {
-            return Optional.of(ConfigKey.USER.key());
-        }
-        if (keystore != null && keystorePasswordFile == null) {
-            return Optional.of(ConfigKey.KEYSTORE_PASSWORD_FILE.key());
-        }
-        return Optional.empty();
+        return KeyGroups.missingSecurityPartner(this);
     }
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof AgentConfig)) {
-            return false;
-        }
-        AgentConfig c = (AgentConfig) o;
-        return enabled == c.enabled && port == c.port && sampleEvery == c.sampleEvery && window == c.window
-                && observesTraining == c.observesTraining && observesInference == c.observesInference
-                && summary == c.summary && maxLayers == c.maxLayers && jmx == c.jmx && host.equals(c.host)
-                && Objects.equals(model, c.model) && Objects.equals(user, c.user)
-                && Objects.equals(passwordFile, c.passwordFile) && Objects.equals(keystore, c.keystore)
-                && Objects.equals(keystorePasswordFile, c.keystorePasswordFile)
-                && Double.compare(diagnoseAt, c.diagnoseAt) == 0 && revive == c.revive
-                && reviveEvery == c.reviveEvery;
+        return this == o || o instanceof AgentConfig && values.equals(((AgentConfig) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(enabled, host, port, sampleEvery, window, observesTraining, observesInference, model,
-                summary, maxLayers, jmx, user, passwordFile, keystore, keystorePasswordFile, diagnoseAt, revive,
-                reviveEvery);
+        return values.hashCode();
     }
 
     /** Holds no secrets (only paths), so it is safe to log. */
     @Override
     public String toString() {
-        return "AgentConfig{enabled=" + enabled + ", host=" + host + ", port=" + port + ", sampleEvery="
-                + sampleEvery + ", window=" + window + ", phases=" + Values.phases(observesTraining, observesInference)
-                + ", model=" + model + ", summary=" + summary + ", maxLayers=" + maxLayers + ", jmx=" + jmx
-                + ", user=" + user + ", passwordFile=" + passwordFile + ", keystore=" + keystore
-                + ", keystorePasswordFile=" + keystorePasswordFile + ", diagnoseAt=" + diagnoseAt + ", revive="
-                + revive + ", reviveEvery=" + reviveEvery + "}";
+        StringJoiner s = new StringJoiner(", ", "AgentConfig{", "}");
+        for (ConfigKey<?> key : ConfigKey.all()) {
+            s.add(key.key() + "=" + key.shown(values.get(key)));
+        }
+        return s.toString();
     }
 
-    /** Mutable builder; setters reject out-of-range values with {@link IllegalArgumentException}. */
+    /**
+     * Mutable builder. {@link #set} (and every named setter, which calls it) rejects a value out of the key's
+     * range with {@link IllegalArgumentException}.
+     */
     public static final class Builder {
-        private boolean enabled = true;
-        private String host = "127.0.0.1";
-        private int port = 9404;
-        private int sampleEvery = 10;
-        private int window = 100;
-        private boolean observesTraining = true;
-        private boolean observesInference = false;
-        private String model;
-        private boolean summary = true;
-        private int maxLayers = 1000;
-        private boolean jmx = true;
-        private String user;
-        private Path passwordFile;
-        private Path keystore;
-        private Path keystorePasswordFile;
-        private double diagnoseAt = 0.5;
-        private boolean revive = false;
-        private int reviveEvery = 1;
+        private final Map<ConfigKey<?>, Object> values = new HashMap<>();
 
         private Builder() {
+            for (ConfigKey<?> key : ConfigKey.all()) {
+                values.put(key, key.defaultValue());
+            }
+        }
+
+        /** {@code null} clears an optional key. Paths are not checked here; whoever opens the file reports it. */
+        public <T> Builder set(ConfigKey<T> key, T value) {
+            values.put(Objects.requireNonNull(key), key.check(value));
+            return this;
+        }
+
+        /** Parses the text as the key's value; {@link IllegalArgumentException} when it is not one. */
+        <T> Builder parse(ConfigKey<T> key, String text) {
+            values.put(key, key.parse(text));
+            return this;
         }
 
         public Builder enabled(boolean enabled) {
-            this.enabled = enabled;
-            return this;
+            return set(ConfigKey.ENABLED, enabled);
         }
 
         public Builder host(String host) {
-            this.host = Values.host(host, ConfigKey.HOST);
-            return this;
+            return set(ConfigKey.HOST, host);
         }
 
         public Builder port(int port) {
-            this.port = Values.checkRange(port, MIN_PORT, MAX_PORT, ConfigKey.PORT);
-            return this;
+            return set(ConfigKey.PORT, port);
         }
 
         public Builder sampleEvery(int sampleEvery) {
-            this.sampleEvery = Values.checkRange(sampleEvery, 1, MAX_SAMPLE_EVERY, ConfigKey.SAMPLE_EVERY);
-            return this;
+            return set(ConfigKey.SAMPLE_EVERY, sampleEvery);
         }
 
         public Builder window(int window) {
-            this.window = Values.checkRange(window, 1, MAX_WINDOW, ConfigKey.WINDOW);
-            return this;
+            return set(ConfigKey.WINDOW, window);
         }
 
         /** At least one phase must be observed; {@code enabled(false)} is the way to observe nothing. */
         public Builder phases(boolean training, boolean inference) {
-            if (!training && !inference) {
-                throw new IllegalArgumentException(ConfigKey.PHASES.expected());
-            }
-            this.observesTraining = training;
-            this.observesInference = inference;
-            return this;
+            return set(ConfigKey.PHASES, new Phases(training, inference));
         }
 
-        /** {@code null} clears it. */
         public Builder model(String model) {
-            this.model = model == null ? null : Values.name(model, false, ConfigKey.MODEL);
-            return this;
+            return set(ConfigKey.MODEL, model);
         }
 
         public Builder summary(boolean summary) {
-            this.summary = summary;
-            return this;
+            return set(ConfigKey.SUMMARY, summary);
         }
 
         public Builder maxLayers(int maxLayers) {
-            this.maxLayers = Values.checkRange(maxLayers, 1, MAX_LAYERS_LIMIT, ConfigKey.MAX_LAYERS);
-            return this;
+            return set(ConfigKey.MAX_LAYERS, maxLayers);
         }
 
         public Builder jmx(boolean jmx) {
-            this.jmx = jmx;
-            return this;
+            return set(ConfigKey.JMX, jmx);
         }
 
-        /** {@code null} clears it. */
         public Builder user(String user) {
-            this.user = user == null ? null : Values.name(user, true, ConfigKey.USER);
-            return this;
+            return set(ConfigKey.USER, user);
         }
 
-        /** {@code null} clears it. Paths are not checked here; the parser and the endpoint check the files. */
         public Builder passwordFile(Path passwordFile) {
-            this.passwordFile = passwordFile;
-            return this;
+            return set(ConfigKey.PASSWORD_FILE, passwordFile);
         }
 
         public Builder keystore(Path keystore) {
-            this.keystore = keystore;
-            return this;
+            return set(ConfigKey.KEYSTORE, keystore);
         }
 
         public Builder keystorePasswordFile(Path keystorePasswordFile) {
-            this.keystorePasswordFile = keystorePasswordFile;
-            return this;
+            return set(ConfigKey.KEYSTORE_PASSWORD_FILE, keystorePasswordFile);
         }
 
         public Builder diagnoseAt(double diagnoseAt) {
-            if (!(diagnoseAt > 0 && diagnoseAt <= 1)) {
-                throw new IllegalArgumentException(ConfigKey.DIAGNOSE_AT.key() + " must be "
-                        + ConfigKey.DIAGNOSE_AT.expected() + ", got " + diagnoseAt);
-            }
-            this.diagnoseAt = diagnoseAt;
-            return this;
+            return set(ConfigKey.DIAGNOSE_AT, diagnoseAt);
         }
 
         public Builder revive(boolean revive) {
-            this.revive = revive;
-            return this;
+            return set(ConfigKey.REVIVE, revive);
         }
 
         public Builder reviveEvery(int reviveEvery) {
-            this.reviveEvery = Values.checkRange(reviveEvery, 1, MAX_REVIVE_EVERY, ConfigKey.REVIVE_EVERY);
-            return this;
+            return set(ConfigKey.REVIVE_EVERY, reviveEvery);
         }
 
         public AgentConfig build() {

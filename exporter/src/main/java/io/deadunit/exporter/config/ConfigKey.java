@@ -1,61 +1,139 @@
 package io.deadunit.exporter.config;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /**
- * The known keys: spelling, the accepted form (quoted in warnings, so it is written for users) and how a raw
- * value lands in the builder. Every {@code apply} throws {@link IllegalArgumentException} on a bad value.
+ * Every configuration key, each declared once: its spelling, value type (with the allowed range), default and a
+ * one-line description. Everything else reads these: the parser ({@link ConfigParser}), {@link AgentConfig} (which
+ * stores one value per key), the run-time setters ({@code Sampling}, the JMX control), the warnings, and the test
+ * that holds README's configuration table to this list.
+ *
+ * <p>Adding a key: one constant here (with a {@link ValueType}, a new factory there if the kind of value is new)
+ * and its README row. Code reads it with {@code config.get(ConfigKey.X)}. A rule that spans several keys (a pair
+ * that must be set together) goes in {@link KeyGroups}.
+ *
+ * @param <T> the value's type; a key whose default is {@code null} is optional ("unset" by default)
  */
-enum ConfigKey {
-    ENABLED("enabled", "true or false", (b, v) -> b.enabled(Values.bool(v))),
-    HOST("host", "a host name or IP address such as 127.0.0.1 or 0.0.0.0", (b, v) -> b.host(v)),
-    PORT("port", "a whole number from 0 to 65535 (0 picks a free port)",
-            (b, v) -> b.port(Values.integer(v, AgentConfig.MIN_PORT, AgentConfig.MAX_PORT))),
-    SAMPLE_EVERY("sampleEvery", "a whole number from 1 to " + AgentConfig.MAX_SAMPLE_EVERY,
-            (b, v) -> b.sampleEvery(Values.integer(v, 1, AgentConfig.MAX_SAMPLE_EVERY))),
-    WINDOW("window", "a whole number from 1 to " + AgentConfig.MAX_WINDOW,
-            (b, v) -> b.window(Values.integer(v, 1, AgentConfig.MAX_WINDOW))),
-    PHASES("phases", "train, inference, or both joined by + or ; (train+inference)", Values::applyPhases),
-    MODEL("model", "a name of 1 to " + AgentConfig.MAX_NAME_LENGTH + " printable characters",
-            (b, v) -> b.model(v)),
-    SUMMARY("summary", "true or false", (b, v) -> b.summary(Values.bool(v))),
-    MAX_LAYERS("maxLayers", "a whole number from 1 to " + AgentConfig.MAX_LAYERS_LIMIT,
-            (b, v) -> b.maxLayers(Values.integer(v, 1, AgentConfig.MAX_LAYERS_LIMIT))),
-    JMX("jmx", "true or false", (b, v) -> b.jmx(Values.bool(v))),
-    USER("user", "a name of 1 to " + AgentConfig.MAX_NAME_LENGTH + " printable characters without ':'",
-            (b, v) -> b.user(v)),
-    PASSWORD_FILE("passwordFile", "the path of a readable file holding the password",
-            (b, v) -> b.passwordFile(Values.readableFile(v))),
-    KEYSTORE("keystore", "the path of a readable PKCS12 or JKS keystore",
-            (b, v) -> b.keystore(Values.readableFile(v))),
-    KEYSTORE_PASSWORD_FILE("keystorePasswordFile", "the path of a readable file holding the keystore password",
-            (b, v) -> b.keystorePasswordFile(Values.readableFile(v))),
-    DIAGNOSE_AT("diagnoseAt", "a number greater than 0 and at most 1 (share of a layer's units dead or saturated)",
-            (b, v) -> b.diagnoseAt(Values.fraction(v))),
-    REVIVE("revive", "true or false", (b, v) -> b.revive(Values.bool(v))),
-    REVIVE_EVERY("reviveEvery", "a whole number from 1 to " + AgentConfig.MAX_REVIVE_EVERY,
-            (b, v) -> b.reviveEvery(Values.integer(v, 1, AgentConfig.MAX_REVIVE_EVERY)));
+public final class ConfigKey<T> {
+    private static final List<ConfigKey<?>> ALL = new ArrayList<>();
+
+    public static final ConfigKey<Boolean> ENABLED = new ConfigKey<>("enabled", ValueType.bool(), true,
+            "false: the agent does nothing, training runs untouched");
+    public static final ConfigKey<String> HOST = new ConfigKey<>("host", ValueType.host(), "127.0.0.1",
+            "address the metrics endpoint binds to");
+    public static final ConfigKey<Integer> PORT = new ConfigKey<>("port",
+            ValueType.wholeNumber(0, 65535).note("0 picks a free port"), 9404, "port of the metrics endpoint");
+    public static final ConfigKey<Integer> SAMPLE_EVERY = new ConfigKey<>("sampleEvery",
+            ValueType.wholeNumber(1, 1_000_000), 10, "observe every k-th training iteration");
+    public static final ConfigKey<Integer> WINDOW = new ConfigKey<>("window", ValueType.wholeNumber(1, 1_000_000),
+            100, "window length in training iterations");
+    public static final ConfigKey<Phases> PHASES = new ConfigKey<>("phases", ValueType.phases(),
+            new Phases(true, false), "phases observed: train, inference or both");
+    public static final ConfigKey<String> MODEL = new ConfigKey<>("model", ValueType.name(false), null,
+            "model label of the first model; unset, models are named by kind and order");
+    public static final ConfigKey<Boolean> SUMMARY = new ConfigKey<>("summary", ValueType.bool(), true,
+            "per-layer summary on stderr at exit");
+    public static final ConfigKey<Integer> MAX_LAYERS = new ConfigKey<>("maxLayers",
+            ValueType.wholeNumber(1, 100_000), 1000, "most layers given their own meters");
+    public static final ConfigKey<Boolean> JMX = new ConfigKey<>("jmx", ValueType.bool(), true,
+            "also publish the meters and the control MBean over JMX");
+    public static final ConfigKey<String> USER = new ConfigKey<>("user", ValueType.name(true), null,
+            "basic-auth user of the metrics endpoint; needs passwordFile");
+    public static final ConfigKey<Path> PASSWORD_FILE = new ConfigKey<>("passwordFile",
+            ValueType.readableFile("the path of a readable file holding the password"), null,
+            "file holding the basic-auth password");
+    public static final ConfigKey<Path> KEYSTORE = new ConfigKey<>("keystore",
+            ValueType.readableFile("the path of a readable PKCS12 or JKS keystore"), null,
+            "keystore from which the endpoint serves HTTPS; needs keystorePasswordFile");
+    public static final ConfigKey<Path> KEYSTORE_PASSWORD_FILE = new ConfigKey<>("keystorePasswordFile",
+            ValueType.readableFile("the path of a readable file holding the keystore password"), null,
+            "file holding the keystore password");
+    public static final ConfigKey<Double> DIAGNOSE_AT = new ConfigKey<>("diagnoseAt",
+            ValueType.fraction().note("share of a layer's units dead or saturated"), 0.5,
+            "share of a layer's units dead or saturated from which the layer is diagnosed");
+    public static final ConfigKey<Boolean> REVIVE = new ConfigKey<>("revive", ValueType.bool(), false,
+            "reinitialise dead units (changes training)");
+    public static final ConfigKey<Integer> REVIVE_EVERY = new ConfigKey<>("reviveEvery",
+            ValueType.wholeNumber(1, 1_000_000), 1, "with revive: recycle dead units every this many windows");
 
     private final String key;
-    private final String expected;
-    private final BiConsumer<AgentConfig.Builder, String> apply;
+    private final ValueType<T> type;
+    private final T defaultValue;
+    private final String doc;
 
-    ConfigKey(String key, String expected, BiConsumer<AgentConfig.Builder, String> apply) {
+    private ConfigKey(String key, ValueType<T> type, T defaultValue, String doc) {
         this.key = key;
-        this.expected = expected;
-        this.apply = apply;
+        this.type = type;
+        this.defaultValue = defaultValue == null ? null : type.check(defaultValue);
+        this.doc = doc;
+        ALL.add(this);
+    }
+
+    /** Every key, in declaration order (the order of the known-keys list in warnings). */
+    static List<ConfigKey<?>> all() {
+        return Collections.unmodifiableList(ALL);
     }
 
     /** The camelCase spelling used in agent args and after {@code deadunit.} in system properties. */
-    String key() {
+    public String key() {
         return key;
     }
 
-    /** What a valid value looks like, for messages. */
-    String expected() {
-        return expected;
+    /** The value when the key is not given; {@code null} for an optional key. */
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /** One line on what the key does. */
+    public String doc() {
+        return doc;
+    }
+
+    /**
+     * The value to keep, when allowed; otherwise {@link IllegalArgumentException} naming the key and the accepted
+     * form. {@code null} is allowed for an optional key only (it clears it).
+     */
+    public T check(T value) {
+        if (value == null && defaultValue == null) {
+            return null;
+        }
+        try {
+            return type.check(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(key + " must be " + type.expected() + ", got " + shown(value));
+        }
+    }
+
+    /**
+     * As {@link #check} for a setter that names the value its own way (a JMX attribute):
+     * {@code SampleEvery must be between 1 and 1000000, got 0}.
+     */
+    public T check(String name, T value) {
+        try {
+            return type.check(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(name + " must be " + type.bounds() + ", got " + shown(value));
+        }
+    }
+
+    /** Text to an allowed value; {@link IllegalArgumentException} otherwise (the caller reports {@link #expected}). */
+    T parse(String text) {
+        return type.parse(text);
+    }
+
+    /** What a valid value looks like, for messages: "a whole number from 1 to 1000000". */
+    public String expected() {
+        return type.expected();
+    }
+
+    /** A value as shown in {@code toString} and docs; {@code unset} for none. */
+    String shown(Object value) {
+        return value == null ? "unset" : Values.shown(String.valueOf(value));
     }
 
     /** The environment variable name: {@code sampleEvery} becomes {@code DEADUNIT_SAMPLE_EVERY}. */
@@ -63,18 +141,14 @@ enum ConfigKey {
         return "DEADUNIT_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
-    void apply(AgentConfig.Builder builder, String value) {
-        apply.accept(builder, value);
-    }
-
     /** Exact spelling first, then a case-insensitive match. */
-    static Optional<ConfigKey> lookup(String name) {
-        for (ConfigKey k : values()) {
+    static Optional<ConfigKey<?>> lookup(String name) {
+        for (ConfigKey<?> k : ALL) {
             if (k.key.equals(name)) {
                 return Optional.of(k);
             }
         }
-        for (ConfigKey k : values()) {
+        for (ConfigKey<?> k : ALL) {
             if (k.key.equalsIgnoreCase(name)) {
                 return Optional.of(k);
             }
@@ -85,12 +159,17 @@ enum ConfigKey {
     /** "enabled, host, port, ..." for the unknown-key message. */
     static String knownKeys() {
         StringBuilder sb = new StringBuilder();
-        for (ConfigKey k : values()) {
+        for (ConfigKey<?> k : ALL) {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
             sb.append(k.key);
         }
         return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return key;
     }
 }

@@ -1,7 +1,6 @@
 package io.deadunit.exporter.config;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,13 +36,13 @@ public final class ConfigParser {
             Map<String, String> environment) {
         Problems problems = new Problems();
         try {
-            Map<ConfigKey, RawSetting> chosen = new EnumMap<>(ConfigKey.class);
+            Map<ConfigKey<?>, RawSetting> chosen = new HashMap<>();
             // Lowest precedence first, so that higher sources overwrite.
             collect(fromEnvironment(environment), problems, chosen);
             collect(fromSystemProperties(systemProperties), problems, chosen);
             collect(AgentArgs.split(agentArgs, problems), problems, chosen);
             AgentConfig config = build(chosen, problems);
-            checkPairs(config, problems);
+            KeyGroups.problems(config).forEach(problems::other);
             return new ParsedConfig(config, problems.messages(), problems.sawUnknownKey());
         } catch (RuntimeException e) {
             // Backstop only: the code above is written not to throw.
@@ -52,7 +51,7 @@ public final class ConfigParser {
         }
     }
 
-    private static void collect(List<RawSetting> settings, Problems problems, Map<ConfigKey, RawSetting> chosen) {
+    private static void collect(List<RawSetting> settings, Problems problems, Map<ConfigKey<?>, RawSetting> chosen) {
         for (RawSetting s : settings) {
             // Environment names are SNAKE_CASE: without underscores they compare like camelCase keys.
             String name = s.source() == RawSetting.Source.ENVIRONMENT ? s.name().replace("_", "") : s.name();
@@ -64,7 +63,7 @@ public final class ConfigParser {
                 problems.passwordOnCommandLine(s.origin(), ConfigKey.KEYSTORE_PASSWORD_FILE);
                 continue;
             }
-            Optional<ConfigKey> key = ConfigKey.lookup(name);
+            Optional<ConfigKey<?>> key = ConfigKey.lookup(name);
             if (key.isPresent()) {
                 chosen.put(key.get(), s);
             } else {
@@ -73,29 +72,21 @@ public final class ConfigParser {
         }
     }
 
-    private static AgentConfig build(Map<ConfigKey, RawSetting> chosen, Problems problems) {
+    // In key order, so that the warning lists problems the same way whatever the sources.
+    private static AgentConfig build(Map<ConfigKey<?>, RawSetting> chosen, Problems problems) {
         AgentConfig.Builder builder = AgentConfig.builder();
-        for (Map.Entry<ConfigKey, RawSetting> e : chosen.entrySet()) {
+        for (ConfigKey<?> key : ConfigKey.all()) {
+            RawSetting setting = chosen.get(key);
+            if (setting == null) {
+                continue;
+            }
             try {
-                e.getKey().apply(builder, e.getValue().value());
+                builder.parse(key, setting.value());
             } catch (RuntimeException bad) {
-                problems.badValue(e.getValue(), e.getKey());
+                problems.badValue(setting, key);
             }
         }
         return builder.build();
-    }
-
-    // Half a security pair is kept (see AgentConfig) but must be visible to the user.
-    private static void checkPairs(AgentConfig config, Problems problems) {
-        if (config.user().isPresent() != config.passwordFile().isPresent()) {
-            problems.other("basic auth needs both user and passwordFile, so the metrics endpoint will not start");
-        }
-        if (config.keystore().isPresent() && config.keystorePasswordFile().isEmpty()) {
-            problems.other("TLS needs both keystore and keystorePasswordFile, so the metrics endpoint will not start");
-        }
-        if (config.keystore().isEmpty() && config.keystorePasswordFile().isPresent()) {
-            problems.other("keystorePasswordFile without keystore is ignored");
-        }
     }
 
     private static List<RawSetting> fromSystemProperties(Map<String, String> properties) {

@@ -14,12 +14,12 @@ final class Problems {
     }
 
     /** The value is deliberately not echoed: it may be the password itself. */
-    void passwordOnCommandLine(String origin, ConfigKey fileKey) {
+    void passwordOnCommandLine(String origin, ConfigKey<?> fileKey) {
         messages.add(Values.shown(origin) + " is not accepted because command lines are visible in ps; put the "
                 + "password in a file and pass " + fileKey.key() + "=<path>");
     }
 
-    void badValue(RawSetting setting, ConfigKey key) {
+    void badValue(RawSetting setting, ConfigKey<?> key) {
         String what = setting.value().isEmpty()
                 ? Values.shown(setting.origin()) + " is empty"
                 : Values.shown(setting.origin()) + "=" + Values.shown(setting.value());

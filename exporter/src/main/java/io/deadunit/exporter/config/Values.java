@@ -17,6 +17,8 @@ final class Values {
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
     private static final Pattern PHASE_SEPARATORS = Pattern.compile("[+;,\\s]+");
     private static final int SHOWN_LENGTH = 40;
+    /** Longest {@code model} label value and {@code user} name, in code points. */
+    static final int MAX_NAME_LENGTH = 100;
 
     private Values() {
     }
@@ -33,44 +35,35 @@ final class Values {
         }
     }
 
-    /** ASCII digits only (Long.parseLong would take other scripts' digits); at most 18 so a long never overflows. */
-    static int integer(String v, int min, int max) {
+    /**
+     * ASCII digits only (Long.parseLong would take other scripts' digits); at most 18 so a long never overflows.
+     */
+    static int integer(String v) {
         String s = v.trim();
         if (!INTEGER.matcher(s).matches()) {
             throw new IllegalArgumentException("not a whole number");
         }
         long n = Long.parseLong(s);
-        if (n < min || n > max) {
+        if (n != (int) n) {
             throw new IllegalArgumentException("out of range");
         }
         return (int) n;
     }
 
-    /** A plain decimal number in (0, 1]: {@code 0.5}, {@code .25}, {@code 1}; no exponent, no NaN. */
-    static double fraction(String v) {
+    /** A plain decimal number: {@code 0.5}, {@code .25}, {@code 1}; no sign but '+', no exponent, no NaN. */
+    static double decimal(String v) {
         String s = v.trim();
         if (!DECIMAL.matcher(s).matches()) {
             throw new IllegalArgumentException("not a decimal number");
         }
-        double d = Double.parseDouble(s);
-        if (!(d > 0 && d <= 1)) {
-            throw new IllegalArgumentException("out of range");
-        }
-        return d;
-    }
-
-        static int checkRange(int n, int min, int max, ConfigKey key) {
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key.key() + " must be " + key.expected() + ", got " + n);
-        }
-        return n;
+        return Double.parseDouble(s);
     }
 
     /**
      * Checks the syntax only: resolving a name here could block startup on DNS. Brackets around an IPv6 literal
      * are removed; a dotted all-digit string must be a real IPv4 address (otherwise the JDK would look it up).
      */
-    static String host(String v, ConfigKey key) {
+    static String host(String v) {
         String h = v == null ? "" : v.trim();
         if (h.startsWith("[") && h.endsWith("]") && h.length() > 2) {
             h = h.substring(1, h.length() - 1);
@@ -84,7 +77,7 @@ final class Values {
             ok = HOST_NAME.matcher(h).matches();
         }
         if (!ok) {
-            throw new IllegalArgumentException(key.key() + " must be " + key.expected());
+            throw new IllegalArgumentException("not a host name or IP address");
         }
         return h;
     }
@@ -113,12 +106,12 @@ final class Values {
     }
 
     /** A label value or user name: 1..MAX_NAME_LENGTH code points, nothing that breaks a line or a header. */
-    static String name(String v, boolean forbidColon, ConfigKey key) {
+    static String name(String v, boolean forbidColon) {
         int length = v.codePointCount(0, v.length());
-        boolean ok = length >= 1 && length <= AgentConfig.MAX_NAME_LENGTH && v.trim().equals(v)
+        boolean ok = length >= 1 && length <= MAX_NAME_LENGTH && v.trim().equals(v)
                 && v.codePoints().allMatch(Values::isPrintable) && !(forbidColon && v.indexOf(':') >= 0);
         if (!ok) {
-            throw new IllegalArgumentException(key.key() + " must be " + key.expected());
+            throw new IllegalArgumentException("not a name");
         }
         return v;
     }
@@ -135,7 +128,7 @@ final class Values {
     }
 
     /** Accepts {@code train}, {@code inference} in any case, separated by {@code + ; ,} or spaces. */
-    static void applyPhases(AgentConfig.Builder b, String v) {
+    static Phases phases(String v) {
         boolean training = false;
         boolean inference = false;
         for (String token : PHASE_SEPARATORS.split(v.trim(), -1)) {
@@ -147,11 +140,7 @@ final class Values {
                 throw new IllegalArgumentException("unknown phase");
             }
         }
-        b.phases(training, inference);
-    }
-
-    static String phases(boolean training, boolean inference) {
-        return training && inference ? "train+inference" : training ? "train" : "inference";
+        return new Phases(training, inference);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.deadunit.exporter.jmx;
 
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.config.ConfigKey;
 import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
@@ -53,7 +54,7 @@ public final class AgentControl implements DeadunitAgentMBean {
     // Synchronized with setWindow: each writes both values, and must not undo a concurrent change of the other.
     @Override
     public synchronized void setSampleEvery(int sampleEvery) {
-        sampling.set(checked("SampleEvery", sampleEvery, AgentConfig.MAX_SAMPLE_EVERY), sampling.window());
+        sampling.set(ConfigKey.SAMPLE_EVERY.check("SampleEvery", sampleEvery), sampling.window());
     }
 
     @Override
@@ -63,15 +64,12 @@ public final class AgentControl implements DeadunitAgentMBean {
 
     @Override
     public synchronized void setWindow(int window) {
-        sampling.set(sampling.sampleEvery(), checked("Window", window, AgentConfig.MAX_WINDOW));
+        sampling.set(sampling.sampleEvery(), ConfigKey.WINDOW.check("Window", window));
     }
 
     @Override
     public String getPhases() {
-        // Spelled as the phases= key accepts it.
-        boolean training = config.observesTraining();
-        boolean inference = config.observesInference();
-        return training && inference ? "train+inference" : training ? "train" : "inference";
+        return config.get(ConfigKey.PHASES).toString();
     }
 
     @Override
@@ -131,13 +129,5 @@ public final class AgentControl implements DeadunitAgentMBean {
     @Override
     public String deadUnitsJson() {
         return report.json();
-    }
-
-    /** Same bounds as the configuration keys, so JMX cannot set what the command line would refuse. */
-    private static int checked(String attribute, int value, int max) {
-        if (value < 1 || value > max) {
-            throw new IllegalArgumentException(attribute + " must be between 1 and " + max + ", got " + value);
-        }
-        return value;
     }
 }

@@ -1,5 +1,7 @@
 package io.deadunit.exporter.jmx;
 
+import io.deadunit.exporter.config.ConfigKey;
+
 import java.util.Map;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
@@ -14,8 +16,8 @@ import javax.management.StandardMBean;
 final class DescribedAgentMBean extends StandardMBean {
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
             Map.entry("Monitoring", "Read tensors (true) or not (false); switchable while training runs"),
-            Map.entry("SampleEvery", "Observe every k-th training iteration (1..1000000); writable"),
-            Map.entry("Window", "Window length in training iterations (1..1000000); writable"),
+            Map.entry("SampleEvery", writable(ConfigKey.SAMPLE_EVERY)),
+            Map.entry("Window", writable(ConfigKey.WINDOW)),
             Map.entry("Phases", "Phases observed: train, inference or train+inference"),
             Map.entry("Host", "Address the HTTP endpoint binds to"),
             Map.entry("Port", "Port the HTTP endpoint listens on (the configured one when it does not serve)"),
@@ -28,6 +30,12 @@ final class DescribedAgentMBean extends StandardMBean {
             Map.entry("resetWindows", "Drop every layer's open window; a full new one starts at the next iteration"),
             Map.entry("summary", "Per-layer counts of dead, dormant and saturated units in the last window"),
             Map.entry("deadUnitsJson", "Indices of dead, dormant and saturated units and firing rates, as JSON"));
+
+    // The key's own words and range, so that JConsole and the command line never disagree.
+    private static String writable(ConfigKey<?> key) {
+        return Character.toUpperCase(key.doc().charAt(0)) + key.doc().substring(1) + ": " + key.expected()
+                + "; writable";
+    }
 
     DescribedAgentMBean(DeadunitAgentMBean control) {
         super(control, DeadunitAgentMBean.class, false);

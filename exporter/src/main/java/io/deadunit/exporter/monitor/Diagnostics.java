@@ -1,5 +1,7 @@
 package io.deadunit.exporter.monitor;
 
+import io.deadunit.exporter.config.ConfigKey;
+
 import java.util.function.Consumer;
 
 /**
@@ -7,9 +9,6 @@ import java.util.function.Consumer;
  * (stderr in the agent). Shared by every model.
  */
 public final class Diagnostics {
-    /** Default {@code diagnoseAt}: half of the layer's units dead or saturated. */
-    public static final double DEFAULT_THRESHOLD = 0.5;
-
     private final double threshold;
     private final Consumer<String> log;
 
@@ -18,16 +17,13 @@ public final class Diagnostics {
      * @param log       receives one line per layer each time it crosses the threshold upwards
      */
     public Diagnostics(double threshold, Consumer<String> log) {
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("threshold must be in (0, 1], got " + threshold);
-        }
-        this.threshold = threshold;
+        this.threshold = ConfigKey.DIAGNOSE_AT.check(threshold);
         this.log = log;
     }
 
-    /** The default threshold, reports dropped: for tests and embedders that do not want log lines. */
+    /** The default {@code diagnoseAt}, reports dropped: for tests and embedders that do not want log lines. */
     public static Diagnostics quiet() {
-        return new Diagnostics(DEFAULT_THRESHOLD, line -> { });
+        return new Diagnostics(ConfigKey.DIAGNOSE_AT.defaultValue(), line -> { });
     }
 
     public double threshold() {

@@ -1,5 +1,7 @@
 package io.deadunit.exporter.monitor;
 
+import io.deadunit.exporter.config.ConfigKey;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,12 +19,10 @@ public final class Sampling {
         set(sampleEvery, window);
     }
 
+    /** Within the ranges of the {@code sampleEvery} and {@code window} keys, else {@link IllegalArgumentException}. */
     public void set(int sampleEvery, int window) {
-        if (sampleEvery < 1 || window < 1) {
-            throw new IllegalArgumentException("sampleEvery and window must be at least 1");
-        }
-        this.sampleEvery = sampleEvery;
-        this.window = window;
+        this.sampleEvery = ConfigKey.SAMPLE_EVERY.check(sampleEvery);
+        this.window = ConfigKey.WINDOW.check(window);
     }
 
     public int sampleEvery() {

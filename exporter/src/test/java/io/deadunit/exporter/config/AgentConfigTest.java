@@ -79,4 +79,23 @@ class AgentConfigTest {
                 .contains("keystorePasswordFile");
         assertThat(AgentConfig.builder().keystorePasswordFile(Path.of("k")).build().missingSecurityPartner()).isEmpty();
     }
+
+    @Test
+    void everyKeyIsReadAndSetThroughItsConfigKey() {
+        AgentConfig config = AgentConfig.builder().set(ConfigKey.WINDOW, 5).set(ConfigKey.PHASES, new Phases(false, true))
+                .set(ConfigKey.MODEL, "m").build();
+
+        assertThat(config.get(ConfigKey.WINDOW)).isEqualTo(5).isEqualTo(config.window());
+        assertThat(config.get(ConfigKey.PHASES)).hasToString("inference");
+        assertThat(config.observesInference()).isTrue();
+        assertThat(config.find(ConfigKey.MODEL)).contains("m");
+        assertThat(config.toBuilder().set(ConfigKey.MODEL, null).build().find(ConfigKey.MODEL)).isEmpty();
+        for (ConfigKey<?> key : ConfigKey.all()) {
+            assertThat(AgentConfig.defaults().get(key)).as(key.key()).isEqualTo(key.defaultValue());
+        }
+        assertThatThrownBy(() -> AgentConfig.builder().set(ConfigKey.WINDOW, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+        assertThatThrownBy(() -> AgentConfig.builder().set(ConfigKey.SAMPLE_EVERY, 1_000_001))
+                .hasMessage("sampleEvery must be a whole number from 1 to 1000000, got 1000001");
+    }
 }
