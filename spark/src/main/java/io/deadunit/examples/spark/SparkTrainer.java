@@ -44,7 +44,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *
  * <p>Flags: {@code --workers N} partitions trained in parallel (2); {@code --epochs N} averaging rounds (3);
  * {@code --batchSize B} (16); {@code --averagingFrequency F} minibatches per worker per round (5);
- * {@code --deadUnits K} units of hidden1 whose bias is set so low that they never fire (0); {@code --seed S} (42);
+ * {@code --deadUnits K} units of hidden1 whose bias is set so low that they never fire (0); {@code --rareUnits R}
+ * units of hidden0 that fire so rarely that some workers never see them fire (0); {@code --seed S} (42);
  * {@code --params FILE} final parameters of the averaged model as little-endian float32; {@code --groundTruthDir
  * DIR} attach {@link DeadUnitsGroundTruth} to every worker copy (it writes its files in DIR); {@code --hold} after
  * training print {@code TRAINING_DONE} and keep the Spark context (and so the executors) up until stdin closes.
@@ -54,6 +55,8 @@ public final class SparkTrainer {
     static final int INPUTS = 20;
     static final int CLASSES = 4;
     static final double DEAD_BIAS = -1e4;
+    /** A unit with this bias fires for a fraction of a percent of the inputs: in a short window, maybe never. */
+    static final double RARE_BIAS = -2.5;
 
     private SparkTrainer() {
     }
@@ -65,6 +68,7 @@ public final class SparkTrainer {
         int batch = intOpt(o, "batchSize", 16);
         int frequency = intOpt(o, "averagingFrequency", 5);
         int dead = intOpt(o, "deadUnits", 0);
+        int rare = intOpt(o, "rareUnits", 0);
         long seed = intOpt(o, "seed", 42);
 
         SparkConf conf = new SparkConf().setAppName("SparkTrainer");
@@ -77,6 +81,10 @@ public final class SparkTrainer {
             INDArray b = net.getLayer("hidden1").getParam("b");
             for (int j = 0; j < dead; j++) {
                 b.putScalar(j, DEAD_BIAS);
+            }
+            INDArray b0 = net.getLayer("hidden0").getParam("b");
+            for (int j = 0; j < rare; j++) {
+                b0.putScalar(j, RARE_BIAS);
             }
 
             // One DataSet object per minibatch, and exactly workers x frequency of them per round: each round is one
