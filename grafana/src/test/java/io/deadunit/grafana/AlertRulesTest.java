@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 class AlertRulesTest {
   static final List<String> REQUIRED_ALERTS = List.of(
       "DeadUnitLayerFullyDead", "DeadUnitRatioHighAndRising", "DeadUnitSaturatedUnitsHigh",
-      "DeadUnitVanishingGradient", "DeadUnitNonFiniteValues", "DeadUnitTrainingStalled", "DeadUnitTargetDown");
+      "DeadUnitVanishingGradient", "DeadUnitNonFiniteValues", "DeadUnitTrainingStalled", "DeadUnitTargetDown",
+      "DeadUnitLayerDeadOnMostExecutors");
   /** Alerts about one layer must name model and layer; about a model, the model; TargetDown the instance. */
   static final Set<String> MODEL_ALERTS = Set.of("DeadUnitTrainingStalled");
   static final Set<String> TARGET_ALERTS = Set.of("DeadUnitTargetDown");
+  /** Alerts aggregated over the executors of an application name the application and the layer, not one JVM. */
+  static final Set<String> CLUSTER_ALERTS = Set.of("DeadUnitLayerDeadOnMostExecutors");
 
   private final JsonNode rules = Yaml.read(Repo.rules());
 
@@ -57,6 +60,7 @@ class AlertRulesTest {
         problems.add(name + ": summary and description are required");
       }
       List<String> mustName = TARGET_ALERTS.contains(name) ? List.of("$labels.instance")
+          : CLUSTER_ALERTS.contains(name) ? List.of("$labels.app", "$labels.layer")
           : MODEL_ALERTS.contains(name) ? List.of("$labels.model", "$labels.instance")
           : List.of("$labels.model", "$labels.layer", "$labels.instance");
       for (String label : mustName) {
