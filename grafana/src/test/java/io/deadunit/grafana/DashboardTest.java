@@ -29,7 +29,7 @@ class DashboardTest {
   @Test
   void hasTheFourRowsInOrder() {
     assertThat(dashboard.rows()).extracting(r -> r.path("title").asText())
-        .containsExactly("Overview", "Layers", "Gradients", "Agent");
+        .containsExactly("Overview", "Layers", "Gradients", "Agent", "Cluster");
   }
 
   @Test
