@@ -107,10 +107,12 @@ class PrometheusEndToEndIT {
     startTrainer("dead", agentJar, classpath, deadPort, "all");
 
     ArrayNode targets = Dashboard.JSON.createArrayNode();
+    // app and executor: the two trainers also stand for two executors of one cluster job (identity given as target
+    // labels, one of the ways docs/spark.md describes), so the cluster rules and the dashboard's Cluster row get data.
     targets.addObject().<ObjectNode>set("targets", Dashboard.JSON.createArrayNode().add(healthy))
-        .putObject("labels").put("trainer", "healthy");
+        .putObject("labels").put("trainer", "healthy").put("app", "e2e").put("executor", "0");
     targets.addObject().<ObjectNode>set("targets", Dashboard.JSON.createArrayNode().add(dead))
-        .putObject("labels").put("trainer", "dead");
+        .putObject("labels").put("trainer", "dead").put("app", "e2e").put("executor", "1");
     Dashboard.JSON.writerWithDefaultPrettyPrinter().writeValue(work.resolve("targets/trainers.json").toFile(), targets);
 
     Path config = writeTestConfig();
