@@ -26,9 +26,9 @@ class MeterPublisherTest {
         LayerMonitor layer = registry.registerLayer(layerKey, monitor,
                 l -> new LayerDescriptor("hidden1", 1, "DenseLayer", "relu", false));
         float[] values = {0, 1, 0, 2};
-        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, 4}, new long[]{4, 1});
+        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, 4}, new long[]{4, 1}, null);
         layer.onGradients(new FloatTensorData(FloatBuffer.wrap(new float[]{0, 3, 0, 4})), 0, new long[]{1, 4},
-                new long[]{4, 1});
+                new long[]{4, 1}, null);
         monitor.onIterationDone(1.25);
         return layer;
     }
@@ -94,7 +94,7 @@ class MeterPublisherTest {
                     l -> new LayerDescriptor("l" + layers.indexOf(l), layers.indexOf(l), "DenseLayer", "relu", false));
             if (monitor != null) {
                 monitor.onActivations(new FloatTensorData(FloatBuffer.wrap(new float[]{1})), 0, new long[]{1, 1},
-                        new long[]{1, 1});
+                        new long[]{1, 1}, null);
             }
         }
 
