@@ -11,7 +11,6 @@ import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorListener;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
-import io.deadunit.exporter.stats.LayerSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -148,21 +147,6 @@ class InstrumentationInJvmTest {
     @Test
     void theAdapterCountsIterationsClosesWindowsAndFindsTheDeadLayer() throws Exception {
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 2), new MonitorListener() {
-            @Override
-            public void modelAdded(ModelMonitor model) {
-            }
-
-            @Override
-            public void layerSeen(LayerMonitor layer) {
-            }
-
-            @Override
-            public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-            }
-
-            @Override
-            public void modelRemoved(ModelMonitor model) {
-            }
         });
         new Dl4jProbes(registry, HEALTH, true, false, 0).installInto(Probes.class);
         MultiLayerNetwork net = network();

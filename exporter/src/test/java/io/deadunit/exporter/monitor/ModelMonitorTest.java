@@ -223,13 +223,20 @@ class ModelMonitorTest {
         }
     }
 
+    /** A model of one dense layer, registered in a fresh registry; the keys are kept by the registry's callers. */
+    private LayerMonitor denseLayerOfNewModel(Sampling sampling, Object modelKey, Object layerKey) {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor monitor = registry.registerModel(modelKey, "multilayernetwork");
+        return registry.registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+    }
+
     @Test
     void theModelMonitorDrivesWeightsThenCloseReviveAndBeginInThatOrder() {
-        Sampling sampling = new Sampling(2, 3);
-        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
-        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
-        LayerMonitor layer = registry.registerLayer(new Object(), monitor,
-                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+        Object modelKey = new Object();
+        Object layerKey = new Object();
+        LayerMonitor layer = denseLayerOfNewModel(new Sampling(2, 3), modelKey, layerKey);
+        ModelMonitor monitor = layer.model();
         RecordingEnd end = new RecordingEnd();
 
         for (end.iteration = 1; end.iteration <= 6; end.iteration++) {
@@ -249,10 +256,10 @@ class ModelMonitorTest {
     @Test
     void aWindowChangedOverJmxDuringTheIterationsEndCannotSplitItsDecision() {
         Sampling sampling = new Sampling(1, 4);
-        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
-        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
-        LayerMonitor layer = registry.registerLayer(new Object(), monitor,
-                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+        Object modelKey = new Object();
+        Object layerKey = new Object();
+        LayerMonitor layer = denseLayerOfNewModel(sampling, modelKey, layerKey);
+        ModelMonitor monitor = layer.model();
         RecordingEnd end = new RecordingEnd();
 
         for (end.iteration = 1; end.iteration <= 6; end.iteration++) {

@@ -3,7 +3,6 @@ package io.deadunit.exporter.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deadunit.exporter.stats.FloatTensorData;
-import io.deadunit.exporter.stats.LayerSnapshot;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +25,6 @@ class NaturalOrderTest {
     @Test
     void theExitSummaryListsModelThreeBeforeModelTwelve() {
         MonitorRegistry registry = new MonitorRegistry(Optional.of("net"), new Sampling(1, 1), new MonitorListener() {
-            @Override
-            public void modelAdded(ModelMonitor model) {
-            }
-
-            @Override
-            public void layerSeen(LayerMonitor layer) {
-            }
-
-            @Override
-            public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-            }
-
-            @Override
-            public void modelRemoved(ModelMonitor model) {
-            }
         });
         List<Object> keep = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
