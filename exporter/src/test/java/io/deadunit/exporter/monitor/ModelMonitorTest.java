@@ -1,5 +1,7 @@
 package io.deadunit.exporter.monitor;
 
+import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.stats.FloatTensorData;
 import io.deadunit.exporter.stats.LayerSnapshot;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,7 @@ class ModelMonitorTest {
         Object layerKey = new Object();
         LayerMonitor layer = denseLayerOfNewModel(sampling, modelKey, layerKey);
         ModelMonitor monitor = layer.model();
+        AgentControl jmx = new AgentControl(AgentConfig.defaults(), sampling, null, Optional::empty, null);
         RecordingEnd end = new RecordingEnd();
 
         for (end.iteration = 1; end.iteration <= 6; end.iteration++) {
@@ -270,9 +273,9 @@ class ModelMonitorTest {
             long at = end.iteration;
             end.duringWeights = () -> {
                 if (at == 2) {
-                    sampling.set(1, 2);
+                    jmx.setWindow(2);
                 } else if (at == 4) {
-                    sampling.set(1, 4);
+                    jmx.setWindow(4);
                 }
             };
             LayerSnapshot before = layer.snapshot();
