@@ -13,18 +13,14 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
@@ -36,7 +32,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Ground truth for the integration tests, computed from DL4J alone (a plain user-level {@link
@@ -54,7 +49,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *
  * <p>Gradients (dL/d output of each hidden layer, what the agent calls the gradient arriving at the layer) are
  * recomputed by a manual backward pass only for plain dense networks (DenseLayer hidden layers, an OutputLayer, no
- * dropout or preprocessors): see {@link #denseBackprop}. Then each hidden layer also has {@code zeroGradientUnits}
+ * dropout or preprocessors): see {@link Recomputed#denseBackprop}. Then each hidden layer also has {@code zeroGradientUnits}
  * and {@code gradientNorm} (mean over the window of the L2 norm of dL/d output, with DL4J's convention: the loss
  * gradient is the sum over the minibatch, not the mean).
  *
@@ -136,7 +131,7 @@ public final class GroundTruth extends BaseTrainingListener {
                     out = activations.get(i + 1);
                 } else if (i == n - 1) {
                     InputPreProcessor pp = net.getLayerWiseConfigurations().getInputPreProcess(i);
-                    out = recomputeOutput(conf, layer, activations.get(activations.size() - 1), pp);
+                    out = Recomputed.output(conf, layer, activations.get(activations.size() - 1), pp);
                     if (out == null) {
                         meta.remove(m.name);
                         continue;
@@ -147,9 +142,9 @@ public final class GroundTruth extends BaseTrainingListener {
                 }
                 step.put(m.name, reduce(out, m));
             }
-            if (isPlainDense(net)) {
+            if (Recomputed.isPlainDense(net)) {
                 gradients = true;
-                denseBackprop(net, activations, step);
+                Recomputed.denseBackprop(net, activations, step);
             }
             steps.add(step);
         }
@@ -180,7 +175,7 @@ public final class GroundTruth extends BaseTrainingListener {
                     }
                     GraphVertex cv = graph.getConfiguration().getVertices().get(name);
                     InputPreProcessor pp = cv instanceof LayerVertex ? ((LayerVertex) cv).getPreProcessor() : null;
-                    out = recomputeOutput(conf, layer, activations.get(inputs.get(0)), pp);
+                    out = Recomputed.output(conf, layer, activations.get(inputs.get(0)), pp);
                     isOutput = true;
                 }
                 if (out == null) {
@@ -311,107 +306,6 @@ public final class GroundTruth extends BaseTrainingListener {
         return s;
     }
 
-    /** activation(input · W + b) for OutputLayer / RnnOutputLayer; null for other output kinds. */
-    private INDArray recomputeOutput(org.deeplearning4j.nn.conf.layers.Layer conf, Layer layer, INDArray input,
-                                     InputPreProcessor pp) {
-        if (!(conf instanceof BaseOutputLayer)) {
-            return null;
-        }
-        INDArray in = input.dup();
-        if (pp != null) {
-            in = pp.preProcess(in, (int) in.size(0), LayerWorkspaceMgr.noWorkspaces()).dup();
-        }
-        INDArray in2d;
-        if (in.rank() == 3) {
-            RNNFormat f = conf instanceof RnnOutputLayer ? ((RnnOutputLayer) conf).getRnnDataFormat() : RNNFormat.NCW;
-            if (f == RNNFormat.NWC) {
-                in2d = in.dup('c').reshape('c', in.size(0) * in.size(1), in.size(2));
-            } else {
-                in2d = in.permute(0, 2, 1).dup('c').reshape('c', in.size(0) * in.size(2), in.size(1));
-            }
-        } else if (in.rank() == 2) {
-            in2d = in;
-        } else {
-            return null;
-        }
-        INDArray w = layer.getParam("W").dup();
-        INDArray z = in2d.castTo(w.dataType()).mmul(w);
-        INDArray b = layer.getParam("b");
-        if (b != null) {
-            z.addiRowVector(b.dup().reshape(1, b.length()));
-        }
-        return ((BaseLayer) conf).getActivationFn().getActivation(z, true);
-    }
-
-    // ------------------------------------------------------------------------------------------------ gradients
-
-    private static boolean isPlainDense(MultiLayerNetwork net) {
-        int n = net.getnLayers();
-        if (n < 2 || net.getLabels() == null) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            org.deeplearning4j.nn.conf.layers.Layer c = net.getLayer(i).conf().getLayer();
-            boolean ok = i < n - 1
-                    ? c.getClass() == org.deeplearning4j.nn.conf.layers.DenseLayer.class
-                    : c.getClass() == org.deeplearning4j.nn.conf.layers.OutputLayer.class;
-            if (!ok || c.getIDropout() != null || ((BaseLayer) c).getWeightNoise() != null
-                    || net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Manual backward pass: delta_out = lossFn.computeGradient(labels, z_out) (what BaseOutputLayer does), then
-     * eps_l = delta_{l+1} · W_{l+1}^T is the gradient arriving at layer l's output, and
-     * delta_l = activation_l.backprop(z_l, eps_l) (what BaseLayer.backpropGradient does).
-     */
-    private static void denseBackprop(MultiLayerNetwork net, List<INDArray> activations, Map<String, StepStats> step) {
-        int n = net.getnLayers();
-        Layer outLayer = net.getLayer(n - 1);
-        BaseOutputLayer outConf = (BaseOutputLayer) outLayer.conf().getLayer();
-        ILossFunction loss = outConf.getLossFn();
-        INDArray labels = net.getLabels().dup();
-        INDArray zOut = preOutput(outLayer, activations.get(n - 1));
-        INDArray delta = loss.computeGradient(labels, zOut, outConf.getActivationFn(), null);
-        INDArray eps = delta.mmul(outLayer.getParam("W").dup().transpose());
-        for (int l = n - 2; l >= 0; l--) {
-            Layer layer = net.getLayer(l);
-            StepStats s = step.get(layer.conf().getLayer().getLayerName());
-            float[] e = eps.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            int units = (int) eps.size(1);
-            s.hasGradient = true;
-            s.gradNonzero = new boolean[units];
-            double sq = 0;
-            for (int idx = 0; idx < e.length; idx++) {
-                if (e[idx] != 0f) {
-                    s.gradNonzero[idx % units] = true;
-                }
-                sq += (double) e[idx] * e[idx];
-            }
-            s.gradNorm = Math.sqrt(sq);
-            if (l == 0) {
-                break;
-            }
-            INDArray z = preOutput(layer, activations.get(l));
-            IActivation act = ((BaseLayer) layer.conf().getLayer()).getActivationFn();
-            INDArray d = act.backprop(z, eps.dup()).getFirst();
-            eps = d.mmul(layer.getParam("W").dup().transpose());
-        }
-    }
-
-    private static INDArray preOutput(Layer layer, INDArray input) {
-        INDArray w = layer.getParam("W").dup();
-        INDArray z = input.dup().castTo(w.dataType()).mmul(w);
-        INDArray b = layer.getParam("b");
-        if (b != null) {
-            z.addiRowVector(b.dup().reshape(1, b.length()));
-        }
-        return z;
-    }
-
     // ------------------------------------------------------------------------------------------------ output
 
     /** Writes the ground truth over the last {@code window} forward passes (all of them when window &lt; 1). */
@@ -427,7 +321,7 @@ public final class GroundTruth extends BaseTrainingListener {
         sb.append("  \"layers\": {");
         boolean firstLayer = true;
         for (LayerMeta m : meta.values()) {
-            Agg a = aggregate(m, last);
+            WindowAggregate a = WindowAggregate.of(m, last);
             if (a == null) {
                 continue;
             }
@@ -465,107 +359,6 @@ public final class GroundTruth extends BaseTrainingListener {
             Files.createDirectories(parent);
         }
         Files.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static final class Agg {
-        int units;
-        int dead;
-        int saturated;
-        int[] dormant = new int[TAUS.length];
-        long positions;
-        double zeroRatio;
-        double mean;
-        double stddev;
-        long nonfinite;
-        boolean hasGradient;
-        int zeroGradientUnits;
-        double gradientNorm;
-        double[] activity;
-    }
-
-    static Agg aggregate(LayerMeta m, List<Map<String, StepStats>> window) {
-        Agg a = null;
-        long[] count = null;
-        long[] nonzero = null;
-        long[] sat = null;
-        double[] sumAbs = null;
-        boolean[] gradNonzero = null;
-        double sum = 0;
-        double sumSq = 0;
-        double gradNormSum = 0;
-        int gradSteps = 0;
-        for (Map<String, StepStats> step : window) {
-            StepStats s = step.get(m.name);
-            if (s == null) {
-                continue;
-            }
-            if (a == null) {
-                a = new Agg();
-                a.units = s.units;
-                count = new long[s.units];
-                nonzero = new long[s.units];
-                sat = new long[s.units];
-                sumAbs = new double[s.units];
-                gradNonzero = new boolean[s.units];
-            }
-            if (s.units != a.units) {
-                throw new IllegalStateException("layer " + m.name + " changed its unit count");
-            }
-            for (int u = 0; u < s.units; u++) {
-                count[u] += s.count[u];
-                nonzero[u] += s.nonzero[u];
-                sat[u] += s.saturated[u];
-                sumAbs[u] += s.sumAbs[u];
-                if (s.hasGradient && s.gradNonzero[u]) {
-                    gradNonzero[u] = true;
-                }
-            }
-            sum += s.sum;
-            sumSq += s.sumSq;
-            a.nonfinite += s.nonfinite;
-            if (s.hasGradient) {
-                a.hasGradient = true;
-                gradNormSum += s.gradNorm;
-                gradSteps++;
-            }
-        }
-        if (a == null) {
-            return null;
-        }
-        long positions = 0;
-        long nonzeroTotal = 0;
-        double meanAbsSum = 0;
-        a.activity = new double[a.units];
-        for (int u = 0; u < a.units; u++) {
-            positions += count[u];
-            nonzeroTotal += nonzero[u];
-            if (nonzero[u] == 0) {
-                a.dead++;
-            }
-            if (m.bounded && sat[u] * 100 >= count[u] * 99) {
-                a.saturated++;
-            }
-            meanAbsSum += sumAbs[u] / count[u];
-            a.activity[u] = m.bounded ? (double) (count[u] - sat[u]) / count[u] : (double) nonzero[u] / count[u];
-            if (a.hasGradient && !gradNonzero[u]) {
-                a.zeroGradientUnits++;
-            }
-        }
-        double meanAbs = meanAbsSum / a.units;
-        for (int t = 0; t < TAUS.length; t++) {
-            for (int u = 0; u < a.units; u++) {
-                double e = sumAbs[u] / count[u];
-                if (meanAbs == 0 || e / meanAbs <= TAUS[t]) {
-                    a.dormant[t]++;
-                }
-            }
-        }
-        a.positions = positions;
-        a.zeroRatio = (double) (positions - nonzeroTotal) / positions;
-        a.mean = sum / positions;
-        a.stddev = Math.sqrt(Math.max(0, sumSq / positions - a.mean * a.mean));
-        a.gradientNorm = gradSteps == 0 ? 0 : gradNormSum / gradSteps;
-        return a;
     }
 
     private static void field(StringBuilder sb, String name, long v, boolean first) {

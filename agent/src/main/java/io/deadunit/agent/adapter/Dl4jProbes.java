@@ -30,18 +30,14 @@ public final class Dl4jProbes implements TensorProbe {
         }
     };
 
-    public Dl4jProbes(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference) {
-        this(registry, health, observeTraining, observeInference, 0);
-    }
-
     /** @param reviveEvery recycle dead units every this many windows ({@code revive=true}); 0: never */
     public Dl4jProbes(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference,
                       int reviveEvery) {
-        this.reviveEvery = reviveEvery;
         this.registry = registry;
         this.health = health;
         this.observeTraining = observeTraining;
         this.observeInference = observeInference;
+        this.reviveEvery = reviveEvery;
     }
 
     /** Wires these probes into a copy of the {@code Probes} bridge, by JDK types only. */

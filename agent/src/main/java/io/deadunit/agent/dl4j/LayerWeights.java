@@ -1,19 +1,14 @@
 package io.deadunit.agent.dl4j;
 
 import io.deadunit.exporter.monitor.LayerMonitor;
-import io.deadunit.exporter.stats.DoubleTensorData;
-import io.deadunit.exporter.stats.FloatTensorData;
 import io.deadunit.exporter.stats.TensorData;
 import io.deadunit.exporter.stats.WeightStats;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.Convolution1DLayer;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -87,8 +82,8 @@ final class LayerWeights {
                     || !Arrays.equals(w.stride(), u.stride())) {
                 continue;
             }
-            TensorData weights = data(w);
-            TensorData update = data(u);
+            TensorData weights = TensorReader.view(w);
+            TensorData update = TensorReader.view(u);
             if (weights == null || update == null) {
                 continue;
             }
@@ -116,7 +111,7 @@ final class LayerWeights {
     /** Copies the layer's unit-mapped weights: the start of a window, for stagnant units. */
     static void beginWindow(Layer layer, LayerMonitor monitor) {
         INDArray w = unitWeights(layer);
-        TensorData data = w == null ? null : data(w);
+        TensorData data = w == null ? null : TensorReader.view(w);
         if (data == null) {
             monitor.weightTracker().clear();
             return;
@@ -127,7 +122,7 @@ final class LayerWeights {
     /** Units whose weights equal the window-start copy, or -1. */
     static int stagnantUnits(Layer layer, LayerMonitor monitor) {
         INDArray w = unitWeights(layer);
-        TensorData data = w == null ? null : data(w);
+        TensorData data = w == null ? null : TensorReader.view(w);
         if (data == null) {
             return -1;
         }
@@ -157,7 +152,7 @@ final class LayerWeights {
         if (b == null || b.length() != units || WeightStats.compactLength(b.shape(), b.stride()) != units) {
             return null;
         }
-        TensorData data = data(b);
+        TensorData data = TensorReader.view(b);
         if (data == null) {
             return null;
         }
@@ -178,36 +173,14 @@ final class LayerWeights {
             if (updater == null || !updater.hasLearningRate()) {
                 return Double.NaN;
             }
-            int[] counts = counts(model);
-            return updater.getLearningRate(Math.max(0, counts[0] - 1), counts[1]);
+            ModelKind kind = ModelKind.of(model);
+            if (kind == null) {
+                return updater.getLearningRate(0, 0);
+            }
+            return updater.getLearningRate(Math.max(0, kind.iterationCount(model) - 1), kind.epochCount(model));
         } catch (RuntimeException e) {
             // layers without parameters throw UnsupportedOperationException from getUpdaterByParam
             return Double.NaN;
         }
-    }
-
-    /** {iteration count, epoch count} of the model. */
-    private static int[] counts(Model model) {
-        if (model instanceof MultiLayerNetwork) {
-            MultiLayerNetwork net = (MultiLayerNetwork) model;
-            return new int[] {net.getIterationCount(), net.getEpochCount()};
-        }
-        if (model instanceof ComputationGraph) {
-            ComputationGraph graph = (ComputationGraph) model;
-            return new int[] {graph.getIterationCount(), graph.getEpochCount()};
-        }
-        return new int[] {0, 0};
-    }
-
-    /** A zero-copy view of the array's whole buffer (absolute indices), or null for other data types. */
-    private static TensorData data(INDArray array) {
-        DataType type = array.dataType();
-        if (type == DataType.FLOAT) {
-            return new FloatTensorData(array.data().asNioFloat());
-        }
-        if (type == DataType.DOUBLE) {
-            return new DoubleTensorData(array.data().asNioDouble());
-        }
-        return null;
     }
 }

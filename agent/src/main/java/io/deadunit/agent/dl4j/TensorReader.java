@@ -26,17 +26,30 @@ final class TensorReader {
         if (array.isEmpty() || array.rank() < 2) {
             return;
         }
-        DataType type = array.dataType();
-        if (type == DataType.FLOAT) {
-            sink.accept(new FloatTensorData(array.data().asNioFloat()), array.offset(), array.shape(), array.stride());
-        } else if (type == DataType.DOUBLE) {
-            sink.accept(new DoubleTensorData(array.data().asNioDouble()), array.offset(), array.shape(), array.stride());
-        } else if (type.isFPType()) {
+        TensorData view = view(array);
+        if (view != null) {
+            sink.accept(view, array.offset(), array.shape(), array.stride());
+        } else if (array.dataType().isFPType()) {
             INDArray copy;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 copy = array.castTo(DataType.FLOAT).dup('c');
             }
             sink.accept(new FloatTensorData(copy.data().asNioFloat()), copy.offset(), copy.shape(), copy.stride());
         }
+    }
+
+    /**
+     * A zero-copy view of the array's whole buffer, indexed absolutely (add the array's offset), or null when the
+     * array holds neither floats nor doubles.
+     */
+    static TensorData view(INDArray array) {
+        DataType type = array.dataType();
+        if (type == DataType.FLOAT) {
+            return new FloatTensorData(array.data().asNioFloat());
+        }
+        if (type == DataType.DOUBLE) {
+            return new DoubleTensorData(array.data().asNioDouble());
+        }
+        return null;
     }
 }

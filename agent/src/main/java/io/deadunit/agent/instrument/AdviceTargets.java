@@ -6,9 +6,8 @@ package io.deadunit.agent.instrument;
  * Buddy's own matchers still decide what is actually transformed.
  */
 final class AdviceTargets {
-    private static final String[] SUPER_TYPES = {Dl4jInstrumentation.LAYER, Dl4jInstrumentation.ACTIVATION,
-            Dl4jInstrumentation.MULTI_LAYER_NETWORK, Dl4jInstrumentation.COMPUTATION_GRAPH,
-            Dl4jInstrumentation.OPTIMIZER};
+    private static final String[] SUPER_TYPES = {Hook.Types.LAYER, Hook.Types.ACTIVATION,
+            Hook.Types.MULTI_LAYER_NETWORK, Hook.Types.COMPUTATION_GRAPH, Hook.Types.OPTIMIZER};
 
     private AdviceTargets() {
     }

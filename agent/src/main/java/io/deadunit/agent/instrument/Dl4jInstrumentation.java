@@ -7,6 +7,7 @@ import io.deadunit.agent.instrument.advice.ForwardWithInputAdvice;
 import io.deadunit.agent.instrument.advice.InferenceStepAdvice;
 import io.deadunit.agent.instrument.advice.IterationAdvice;
 import io.deadunit.agent.instrument.advice.ModelInitAdvice;
+import io.deadunit.agent.instrument.Hook.Types;
 import io.deadunit.exporter.health.AgentHealth;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -25,25 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * The one Byte Buddy pipeline: which DL4J types and methods get which advice. Advice is referenced by class and
+ * The one Byte Buddy pipeline: which DL4J types and which {@link Hook}s get which advice. Advice is referenced by class and
  * inlined, so it runs in the instrumented class's own frame; it calls only {@code io.deadunit.agent.probe.Probes}.
  */
 public final class Dl4jInstrumentation {
-    static final String LAYER = "org.deeplearning4j.nn.api.Layer";
-    static final String MULTI_LAYER_NETWORK = "org.deeplearning4j.nn.multilayer.MultiLayerNetwork";
-    static final String COMPUTATION_GRAPH = "org.deeplearning4j.nn.graph.ComputationGraph";
-    static final String ACTIVATION = "org.nd4j.linalg.activations.IActivation";
-    static final String OPTIMIZER = "org.deeplearning4j.optimize.solvers.BaseOptimizer";
-    private static final String INDARRAY = "org.nd4j.linalg.api.ndarray.INDArray";
-    private static final String WORKSPACE_MGR = "org.deeplearning4j.nn.workspace.LayerWorkspaceMgr";
-
     private Dl4jInstrumentation() {
     }
 
@@ -65,51 +56,38 @@ public final class Dl4jInstrumentation {
                 .ignore(IgnoredPackages.matcher())
                 .type(layerTypes(), dl4jLoaders)
                 .transform(visiting(
-                        advice(ForwardAdvice.class, activate(2).and(takesArgument(0, boolean.class))),
-                        advice(ForwardWithInputAdvice.class,
-                                activate(3).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class))
-                                        .or(concrete("rnnActivateUsingStoredState", 4)
-                                                .and(takesArgument(1, boolean.class)))),
-                        advice(InferenceStepAdvice.class,
-                                concrete("rnnTimeStep", 2).and(takesArgument(0, named(INDARRAY)))),
-                        advice(BackwardAdvice.class,
-                                concrete("backpropGradient", 2).and(takesArgument(0, named(INDARRAY)))
-                                        .or(concrete("tbpttBackpropGradient", 3)
-                                                .and(takesArgument(0, named(INDARRAY)))))))
-                .type(hasSuperType(named(ACTIVATION)).and(not(isInterface())), dl4jLoaders)
-                .transform(visiting(advice(ActivationFunctionAdvice.class,
-                        concrete("getActivation", 2).and(takesArgument(1, boolean.class)))))
-                .type(named(MULTI_LAYER_NETWORK).or(named(COMPUTATION_GRAPH)), dl4jLoaders)
-                .transform(visiting(advice(ModelInitAdvice.class,
-                        concrete("init", 2).and(takesArgument(0, named(INDARRAY))).and(takesArgument(1, boolean.class)))))
-                .type(named(OPTIMIZER), dl4jLoaders)
-                .transform(visiting(advice(IterationAdvice.class,
-                        named("incrementIterationCount").and(isStatic()).and(takesArguments(2)))))
+                        advice(ForwardAdvice.class, Hook.ACTIVATE),
+                        advice(ForwardWithInputAdvice.class, Hook.ACTIVATE_INPUT, Hook.RNN_ACTIVATE_USING_STORED_STATE),
+                        advice(InferenceStepAdvice.class, Hook.RNN_TIME_STEP),
+                        advice(BackwardAdvice.class, Hook.BACKPROP_GRADIENT, Hook.TBPTT_BACKPROP_GRADIENT)))
+                .type(hasSuperType(named(Types.ACTIVATION)).and(not(isInterface())), dl4jLoaders)
+                .transform(visiting(advice(ActivationFunctionAdvice.class, Hook.GET_ACTIVATION)))
+                .type(named(Types.MULTI_LAYER_NETWORK).or(named(Types.COMPUTATION_GRAPH)), dl4jLoaders)
+                .transform(visiting(advice(ModelInitAdvice.class, Hook.MODEL_INIT)))
+                .type(named(Types.OPTIMIZER), dl4jLoaders)
+                .transform(visiting(advice(IterationAdvice.class, Hook.INCREMENT_ITERATION_COUNT)))
                 .makeRaw();
     }
 
     /** Every implementation of a DL4J layer, but not the networks, which implement {@code Layer} too. */
     private static ElementMatcher.Junction<TypeDescription> layerTypes() {
-        return hasSuperType(named(LAYER))
+        return hasSuperType(named(Types.LAYER))
                 .and(not(isInterface()))
-                .and(not(hasSuperType(named(MULTI_LAYER_NETWORK))))
-                .and(not(hasSuperType(named(COMPUTATION_GRAPH))));
-    }
-
-    private static ElementMatcher.Junction<MethodDescription> activate(int arguments) {
-        return concrete("activate", arguments).and(takesArgument(arguments - 1, named(WORKSPACE_MGR)));
-    }
-
-    private static ElementMatcher.Junction<MethodDescription> concrete(String name, int arguments) {
-        return named(name).and(takesArguments(arguments)).and(not(isAbstract()));
+                .and(not(hasSuperType(named(Types.MULTI_LAYER_NETWORK))))
+                .and(not(hasSuperType(named(Types.COMPUTATION_GRAPH))));
     }
 
     /**
-     * Advice resolved once, when the agent starts: resolving it again for every instrumented class (as
-     * {@code Transformer.ForAdvice} does) cost seconds of start-up with DL4J's hundreds of layer classes.
+     * The advice on the implementations (not abstract declarations) of these hooks. Resolved once, when the agent
+     * starts: resolving it again for every instrumented class (as {@code Transformer.ForAdvice} does) cost seconds
+     * of start-up with DL4J's hundreds of layer classes.
      */
-    private static AsmVisitorWrapper advice(Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        return Advice.to(advice).on(methods);
+    private static AsmVisitorWrapper advice(Class<?> advice, Hook... hooks) {
+        ElementMatcher.Junction<MethodDescription> methods = none();
+        for (Hook hook : hooks) {
+            methods = methods.or(hook.method());
+        }
+        return Advice.to(advice).on(methods.and(not(isAbstract())));
     }
 
     private static AgentBuilder.Transformer visiting(AsmVisitorWrapper... advice) {

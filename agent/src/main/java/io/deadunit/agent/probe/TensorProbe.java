@@ -1,8 +1,10 @@
 package io.deadunit.agent.probe;
 
 /**
- * What the advice hands over: DL4J objects typed as {@code Object}, so that advice code inlined into DL4J classes
- * links against nothing but JDK types and this interface. Implementations must not throw.
+ * What the {@link Probes} bridge hands to the agent (through method handles: the advice and the bridge link against
+ * JDK types only): DL4J objects typed as {@code Object}, so that the agent's dispatcher ({@code Dl4jProbes}) links
+ * against no DL4J type either; the DL4J adapter of each class loader implements it too. Implementations must not
+ * throw.
  */
 public interface TensorProbe {
     void onForward(Object layer, boolean training, Object output);

@@ -13,8 +13,8 @@ import java.util.Optional;
  * stores one value per key), the run-time setters ({@code Sampling}, the JMX control), the warnings, and the test
  * that holds README's configuration table to this list.
  *
- * <p>Adding a key: one constant here (with a {@link ValueType}, a new factory there if the kind of value is new)
- * and its README row. Code reads it with {@code config.get(ConfigKey.X)}. A rule that spans several keys (a pair
+ * <p>Adding a key: one constant here (with a {@link ValueType}, a new factory there if the kind of value is new:
+ * {@link ValueType#of} takes the parser, the range check and how a value is written) and its README row. Code reads it with {@code config.get(ConfigKey.X)}. A rule that spans several keys (a pair
  * that must be set together) goes in {@link KeyGroups}.
  *
  * @param <T> the value's type; a key whose default is {@code null} is optional ("unset" by default)
@@ -131,9 +131,10 @@ public final class ConfigKey<T> {
         return type.expected();
     }
 
-    /** A value as shown in {@code toString} and docs; {@code unset} for none. */
+    /** A value of this key as a user would write it (README, {@code toString}); {@code unset} for none. */
+    @SuppressWarnings("unchecked") // AgentConfig holds only this key's own T under it
     String shown(Object value) {
-        return value == null ? "unset" : Values.shown(String.valueOf(value));
+        return value == null ? "unset" : Values.shown(type.show((T) value));
     }
 
     /** The environment variable name: {@code sampleEvery} becomes {@code DEADUNIT_SAMPLE_EVERY}. */

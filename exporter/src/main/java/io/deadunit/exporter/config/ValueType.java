@@ -19,12 +19,15 @@ final class ValueType<T> {
     private final String bounds;
     private final Function<String, T> syntax;
     private final UnaryOperator<T> check;
+    private final Function<T, String> show;
 
-    private ValueType(String expected, String bounds, Function<String, T> syntax, UnaryOperator<T> check) {
+    private ValueType(String expected, String bounds, Function<String, T> syntax, UnaryOperator<T> check,
+                      Function<T, String> show) {
         this.expected = expected;
         this.bounds = bounds;
         this.syntax = syntax;
         this.check = check;
+        this.show = show;
     }
 
     /**
@@ -34,7 +37,13 @@ final class ValueType<T> {
      *                 when the value is not allowed. Also applied to values set in code (builder, JMX).
      */
     static <T> ValueType<T> of(String expected, Function<String, T> syntax, UnaryOperator<T> check) {
-        return new ValueType<>(expected, expected, syntax, check);
+        return of(expected, syntax, check, String::valueOf);
+    }
+
+    /** @param show a value written as a user would write it (README's defaults, {@code toString}): "30s" */
+    static <T> ValueType<T> of(String expected, Function<String, T> syntax, UnaryOperator<T> check,
+                               Function<T, String> show) {
+        return new ValueType<>(expected, expected, syntax, check, show);
     }
 
     static ValueType<Boolean> bool() {
@@ -44,7 +53,7 @@ final class ValueType<T> {
     /** A whole number in {@code [min, max]}. */
     static ValueType<Integer> wholeNumber(int min, int max) {
         return new ValueType<>("a whole number from " + min + " to " + max, "between " + min + " and " + max,
-                Values::integer, within(n -> n >= min && n <= max));
+                Values::integer, within(n -> n >= min && n <= max), String::valueOf);
     }
 
     /** A share in (0, 1]: {@code 0.5}, {@code .25}, {@code 1}. */
@@ -78,7 +87,7 @@ final class ValueType<T> {
 
     /** The same type with a remark after its description: "a whole number from 0 to 65535 (0 picks a free port)". */
     ValueType<T> note(String remark) {
-        return new ValueType<>(expected + " (" + remark + ")", bounds, syntax, check);
+        return new ValueType<>(expected + " (" + remark + ")", bounds, syntax, check, show);
     }
 
     /** Text to an allowed value; {@link IllegalArgumentException} otherwise. */
@@ -89,6 +98,11 @@ final class ValueType<T> {
     /** The value to keep (possibly normalised); {@link IllegalArgumentException} when not allowed. */
     T check(T value) {
         return check.apply(value);
+    }
+
+    /** A value as a user would write it. */
+    String show(T value) {
+        return show.apply(value);
     }
 
     /** What a valid value looks like, for users: "a whole number from 1 to 1000000". */

@@ -5,6 +5,7 @@ import io.deadunit.exporter.config.ConfigKey;
 import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
+import io.deadunit.exporter.monitor.NaturalOrder;
 import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.MetricsEndpoint;
@@ -110,7 +111,7 @@ public final class AgentControl implements DeadunitAgentMBean {
     @Override
     public String[] getMonitoredModels() {
         List<ModelMonitor> models = monitors.models();
-        return models.stream().map(ModelMonitor::name).sorted().toArray(String[]::new);
+        return models.stream().map(ModelMonitor::name).sorted(NaturalOrder.NAMES).toArray(String[]::new);
     }
 
     @Override

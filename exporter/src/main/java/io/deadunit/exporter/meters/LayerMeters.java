@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.noop.NoopMeter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ final class LayerMeters implements MeterBinder {
         Tags tags = LayerTags.of(layer);
         gauge(registry, "dl4j.layer.dead.units", tags, "Units whose output was exactly 0 at every sampled position of the last window",
                 LayerSnapshot::deadUnits);
+        if (!accepted()) {
+            // Beyond maxLayers (the meter filter's cap): the layer's other meters, whatever their names, stay out too.
+            return;
+        }
         gauge(registry, "dl4j.layer.dead.units.ratio", tags, "Dead units over units, 0..1", LayerSnapshot::deadRatio);
         for (int t = 0; t < LayerSnapshot.DORMANT_TAUS.length; t++) {
             int tauIndex = t;
@@ -87,6 +92,11 @@ final class LayerMeters implements MeterBinder {
 
     List<Meter> meters() {
         return meters;
+    }
+
+    /** False when a meter filter (the {@code maxLayers} cap) denied this layer's meters: they are no-ops. */
+    boolean accepted() {
+        return !meters.isEmpty() && !(meters.get(0) instanceof NoopMeter);
     }
 
     private void gauge(MeterRegistry registry, String name, Tags tags, String description,

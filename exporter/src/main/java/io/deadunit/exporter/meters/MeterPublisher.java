@@ -50,13 +50,16 @@ public final class MeterPublisher implements MonitorListener {
 
     @Override
     public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-        layerMeters.computeIfAbsent(layer, l -> {
+        LayerMeters meters = layerMeters.computeIfAbsent(layer, l -> {
             LayerMeters bound = new LayerMeters(l);
             bound.bindTo(registry);
             metersOf(l.model()).addAll(bound.meters());
             return bound;
         });
-        activity.ifPresent(histogram -> histogram.record(layer, snapshot));
+        // The histogram bypasses Micrometer's filters: it follows the maxLayers cap of the layer's other meters.
+        if (meters.accepted()) {
+            activity.ifPresent(histogram -> histogram.record(layer, snapshot));
+        }
     }
 
     @Override

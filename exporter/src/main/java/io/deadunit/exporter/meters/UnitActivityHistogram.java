@@ -1,6 +1,5 @@
 package io.deadunit.exporter.meters;
 
-import io.deadunit.exporter.monitor.LayerDescriptor;
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.stats.LayerSnapshot;
@@ -11,7 +10,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 /**
  * {@code dl4j_layer_unit_activity}: each window, every unit's share of active outputs, so Grafana can draw the
  * distribution as a heatmap. A Prometheus client histogram rather than a Micrometer one because its first bucket
- * must be {@code le="0"} (the units that never fired), and Micrometer only accepts positive bucket bounds.
+ * must be {@code le="0"} (the units that never fired), and Micrometer only accepts positive bucket bounds. Being
+ * outside Micrometer, it is not capped by the {@code maxLayers} meter filter: {@link MeterPublisher} records only
+ * the layers whose Micrometer meters that filter accepted.
  */
 public final class UnitActivityHistogram {
     /** Bucket upper bounds (inclusive): each unit's share of non-zero (bounded activations: non-saturated) outputs. */
@@ -23,7 +24,7 @@ public final class UnitActivityHistogram {
         histogram = Histogram.builder()
                 .name("dl4j_layer_unit_activity")
                 .help("Each window, every unit's share of active outputs (non-zero; bounded activations: non-saturated)")
-                .labelNames("model", "layer", "layer_index", "layer_type", "activation")
+                .labelNames(LayerTags.NAMES)
                 .classicUpperBounds(BUCKETS)
                 .classicOnly()
                 // no trace context to attach: sampling exemplars would only cost each observation
@@ -32,7 +33,7 @@ public final class UnitActivityHistogram {
     }
 
     void record(LayerMonitor layer, LayerSnapshot snapshot) {
-        DistributionDataPoint point = histogram.labelValues(labelValues(layer));
+        DistributionDataPoint point = histogram.labelValues(LayerTags.values(layer));
         for (int u = 0; u < snapshot.units(); u++) {
             point.observe(snapshot.unitActivity(u));
         }
@@ -40,12 +41,7 @@ public final class UnitActivityHistogram {
 
     void remove(ModelMonitor model) {
         for (LayerMonitor layer : model.layers()) {
-            histogram.remove(labelValues(layer));
+            histogram.remove(LayerTags.values(layer));
         }
-    }
-
-    private static String[] labelValues(LayerMonitor layer) {
-        LayerDescriptor d = layer.descriptor();
-        return new String[]{layer.model().name(), d.name(), Integer.toString(d.index()), d.type(), d.activation()};
     }
 }

@@ -16,7 +16,7 @@ public final class ExitSummary {
     public static String render(List<ModelMonitor> models) {
         StringBuilder out = new StringBuilder();
         List<ModelMonitor> byName = new ArrayList<>(models);
-        byName.sort(Comparator.comparing(ModelMonitor::name));
+        byName.sort(NaturalOrder.MODELS);
         for (ModelMonitor model : byName) {
             List<LayerMonitor> layers = new ArrayList<>(model.layers());
             layers.sort(Comparator.comparingInt(layer -> layer.descriptor().index()));

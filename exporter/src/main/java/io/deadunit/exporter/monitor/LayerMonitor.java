@@ -49,10 +49,6 @@ public final class LayerMonitor {
         return model.layers().get(0) == this;
     }
 
-    public void onActivations(TensorData data, long offset, long[] shape, long[] stride) {
-        onActivations(data, offset, shape, stride, null);
-    }
-
     /** @param sequenceMask for rank-3 sequences, {@code [batch × steps]} with 0 at padding steps; or null */
     public void onActivations(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
         window.addActivations(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
@@ -67,10 +63,7 @@ public final class LayerMonitor {
         }
     }
 
-    public void onGradients(TensorData data, long offset, long[] shape, long[] stride) {
-        onGradients(data, offset, shape, stride, null);
-    }
-
+    /** @param sequenceMask as for {@link #onActivations}; or null */
     public void onGradients(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
         window.addGradients(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
                 sequenceMask);

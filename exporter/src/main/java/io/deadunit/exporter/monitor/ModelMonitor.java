@@ -28,10 +28,6 @@ public final class ModelMonitor {
     private long trainingWindowStart;
     private long inferenceWindowStart;
 
-    ModelMonitor(String name, Sampling sampling, MonitorListener listener) {
-        this(name, sampling, listener, Diagnostics.quiet());
-    }
-
     ModelMonitor(String name, Sampling sampling, MonitorListener listener, Diagnostics diagnostics) {
         this.name = name;
         this.sampling = sampling;
@@ -87,30 +83,48 @@ public final class ModelMonitor {
         return sampling.monitoring() && (training ? sampleTraining : sampleInference);
     }
 
-    /**
-     * Whether the training iteration now completing closes the window when {@link #onIterationDone} is called next
-     * (on the training thread, just before that call).
-     */
-    public boolean closesWindow() {
-        return !resetRequested.get() && iterations + 1 - trainingWindowStart >= sampling.window();
-    }
-
     /** Training windows closed so far. */
     public long windowsClosed() {
         return windowsClosed;
     }
 
-    /** A training iteration completed: count it, close the window when it is full, decide the next step. */
+    /** A training iteration completed, with no weight evidence: see {@link #onIterationDone(double, IterationEnd)}. */
     public void onIterationDone(double score) {
+        onIterationDone(score, IterationEnd.NONE);
+    }
+
+    /**
+     * A training iteration completed: counts it and drives its end through {@code end}: weight evidence, then, when
+     * the window is full, close (and diagnose), revive and begin the next window; last, whether the next iteration
+     * is sampled. The window length and sampling are read once, so all of it agrees even if JMX changes them now.
+     */
+    public void onIterationDone(double score, IterationEnd end) {
         this.score = score;
-        long done = ++iterations;
-        if (resetTaken()) {
-            discardWindows();
+        boolean reading = sampling.monitoring();
+        boolean sampled = reading && sampleTraining;
+        long done = iterations + 1;
+        boolean reset = resetTaken();
+        boolean closes = !reset && done - trainingWindowStart >= sampling.window();
+        if (reading && (sampled || closes)) {
+            end.recordWeights(sampled, closes);
+        }
+        iterations = done;
+        if (reset || closes) {
+            if (reset) {
+                discardWindows();
+            } else {
+                closeWindows();
+                windowsClosed++;
+            }
             trainingWindowStart = done;
-        } else if (done - trainingWindowStart >= sampling.window()) {
-            closeWindows();
-            trainingWindowStart = done;
-            windowsClosed++;
+            if (!reading) {
+                end.forgetWindowStart();
+            } else {
+                if (closes) {
+                    end.revive(windowsClosed);
+                }
+                end.beginWindow();
+            }
         }
         setSampleTraining(done % sampling.sampleEvery() == 0);
     }

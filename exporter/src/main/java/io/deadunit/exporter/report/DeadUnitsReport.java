@@ -3,6 +3,7 @@ package io.deadunit.exporter.report;
 import io.deadunit.exporter.monitor.LayerDescriptor;
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.monitor.ModelMonitor;
+import io.deadunit.exporter.monitor.NaturalOrder;
 import io.deadunit.exporter.stats.LayerSnapshot;
 
 import java.util.ArrayList;
@@ -148,7 +149,7 @@ public final class DeadUnitsReport {
 
     private List<ModelMonitor> sortedModels() {
         List<ModelMonitor> sorted = new ArrayList<>(models.get());
-        sorted.sort(Comparator.comparing(ModelMonitor::name));
+        sorted.sort(NaturalOrder.MODELS);
         return sorted;
     }
 }

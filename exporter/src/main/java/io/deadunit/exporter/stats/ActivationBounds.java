@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The range of a bounded activation function, and the thresholds within which an output counts as saturated:
- * within 1% of the range from either bound. Unbounded activations get infinite thresholds, so the scanner's
- * saturation test is always false for them without a branch of its own.
+ * within 1% of the range from either bound. Unbounded activations get infinite thresholds, which no finite output
+ * reaches; the scanners also skip the saturation test for them altogether ({@link #isBounded()}).
  */
 public final class ActivationBounds {
     /** Fraction of the activation's range that counts as "at the bound". */

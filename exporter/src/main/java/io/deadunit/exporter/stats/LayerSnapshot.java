@@ -25,14 +25,6 @@ public final class LayerSnapshot {
     private final double learningRate;
     private final double[] biases;
 
-    LayerSnapshot(int units, long positionsPerUnit, int[] deadUnits, int[][] dormantUnits, int[] saturatedUnits,
-                  double activationMean, double activationStddev, double zeroRatio, double[] unitActivity,
-                  double[] firingRate, double gradientNorm, double zeroGradientUnits) {
-        this(units, positionsPerUnit, deadUnits, dormantUnits, saturatedUnits, activationMean, activationStddev,
-                zeroRatio, unitActivity, firingRate, gradientNorm, zeroGradientUnits, Double.NaN, Double.NaN,
-                Double.NaN, null);
-    }
-
     /**
      * @param updateRatio   mean over the window's sampled optimizer steps of ‖ΔW‖/‖W‖, or NaN
      * @param stagnantUnits units whose incoming weights did not change at all in the window, or NaN

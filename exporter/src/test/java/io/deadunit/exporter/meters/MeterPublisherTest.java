@@ -7,6 +7,7 @@ import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.stats.FloatTensorData;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,9 +27,9 @@ class MeterPublisherTest {
         LayerMonitor layer = registry.registerLayer(layerKey, monitor,
                 l -> new LayerDescriptor("hidden1", 1, "DenseLayer", "relu", false));
         float[] values = {0, 1, 0, 2};
-        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, 4}, new long[]{4, 1});
+        layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, 4}, new long[]{4, 1}, null);
         layer.onGradients(new FloatTensorData(FloatBuffer.wrap(new float[]{0, 3, 0, 4})), 0, new long[]{1, 4},
-                new long[]{4, 1});
+                new long[]{4, 1}, null);
         monitor.onIterationDone(1.25);
         return layer;
     }
@@ -94,7 +95,7 @@ class MeterPublisherTest {
                     l -> new LayerDescriptor("l" + layers.indexOf(l), layers.indexOf(l), "DenseLayer", "relu", false));
             if (monitor != null) {
                 monitor.onActivations(new FloatTensorData(FloatBuffer.wrap(new float[]{1})), 0, new long[]{1, 1},
-                        new long[]{1, 1});
+                        new long[]{1, 1}, null);
             }
         }
 
@@ -115,5 +116,25 @@ class MeterPublisherTest {
             registry.expunge();
         }
         assertThat(meters.getMeters()).isEmpty();
+    }
+
+    @Test
+    void theUnitActivityHistogramKeepsToTheMaxLayersCapOfTheOtherLayerMeters() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().meterFilter(MeterFilter.maximumAllowableTags("dl4j.layer", "layer", 1, MeterFilter.deny()));
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1),
+                new MeterPublisher(prometheus, Optional.of(new UnitActivityHistogram(prometheus.getPrometheusRegistry()))));
+        ModelMonitor model = registry.registerModel(new Object(), "multilayernetwork");
+        for (String name : List.of("first", "second")) {
+            registry.registerLayer(new Object(), model, l -> new LayerDescriptor(name, 0, "DenseLayer", "relu", false))
+                    .onActivations(new FloatTensorData(FloatBuffer.wrap(new float[] {0, 1})), 0, new long[] {1, 2},
+                            new long[] {2, 1}, null);
+        }
+        model.onIterationDone(0);
+
+        String text = prometheus.scrape();
+
+        assertThat(text).contains("dl4j_layer_dead_units{", "layer=\"first\"").doesNotContain("layer=\"second\"");
+        assertThat(text).contains("dl4j_layer_unit_activity_count{");
     }
 }

@@ -38,7 +38,7 @@ class DiagnosticsTest {
             values[u] = 1;
         }
         layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[] {1, units},
-                new long[] {units, 1});
+                new long[] {units, 1}, null);
     }
 
     private double gauge(String layer, Cause cause) {
@@ -114,9 +114,14 @@ class DiagnosticsTest {
                 Optional.empty()));
         ModelMonitor m = r.registerModel(new Object(), "computationgraph");
         List<Boolean> closes = new ArrayList<>();
+        IterationEnd end = new IterationEnd() {
+            @Override
+            public void recordWeights(boolean sampled, boolean closesWindow) {
+                closes.add(closesWindow);
+            }
+        };
         for (int i = 0; i < 6; i++) {
-            closes.add(m.closesWindow());
-            m.onIterationDone(0);
+            m.onIterationDone(0, end);
         }
         assertThat(closes).containsExactly(false, false, true, false, false, true);
         assertThat(m.windowsClosed()).isEqualTo(2);

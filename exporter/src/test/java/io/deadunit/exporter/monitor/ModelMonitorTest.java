@@ -1,5 +1,7 @@
 package io.deadunit.exporter.monitor;
 
+import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.stats.FloatTensorData;
 import io.deadunit.exporter.stats.LayerSnapshot;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class ModelMonitorTest {
 
     private static void feed(LayerMonitor layer, float... values) {
         layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{1, values.length},
-                new long[]{values.length, 1});
+                new long[]{values.length, 1}, null);
     }
 
     @Test
@@ -193,5 +195,118 @@ class ModelMonitorTest {
 
         sampling.monitoring(false);
         assertThat(registry.anyTrainingSampled()).as("monitoring switched off").isFalse();
+    }
+
+    /** Records the calls a model monitor makes at the end of each iteration, with the iteration number. */
+    private static final class RecordingEnd implements IterationEnd {
+        final List<String> calls = new ArrayList<>();
+        Runnable duringWeights = () -> { };
+        long iteration;
+
+        @Override
+        public void recordWeights(boolean sampled, boolean closes) {
+            duringWeights.run();
+            calls.add(iteration + " weights" + (sampled ? " sampled" : "") + (closes ? " closes" : ""));
+        }
+
+        @Override
+        public void revive(long windowsClosed) {
+            calls.add(iteration + " revive " + windowsClosed);
+        }
+
+        @Override
+        public void beginWindow() {
+            calls.add(iteration + " begin");
+        }
+
+        @Override
+        public void forgetWindowStart() {
+            calls.add(iteration + " forget");
+        }
+    }
+
+    /** A model of one dense layer, registered in a fresh registry; the keys are kept by the registry's callers. */
+    private LayerMonitor denseLayerOfNewModel(Sampling sampling, Object modelKey, Object layerKey) {
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor monitor = registry.registerModel(modelKey, "multilayernetwork");
+        return registry.registerLayer(layerKey, monitor,
+                l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+    }
+
+    @Test
+    void theModelMonitorDrivesWeightsThenCloseReviveAndBeginInThatOrder() {
+        Object modelKey = new Object();
+        Object layerKey = new Object();
+        LayerMonitor layer = denseLayerOfNewModel(new Sampling(2, 3), modelKey, layerKey);
+        ModelMonitor monitor = layer.model();
+        RecordingEnd end = new RecordingEnd();
+
+        for (end.iteration = 1; end.iteration <= 6; end.iteration++) {
+            feed(layer, 0, 1);
+            int published = events.size();
+            end.duringWeights = () -> assertThat(events).as("evidence comes before the window closes")
+                    .hasSize(published);
+            monitor.onIterationDone(0, end);
+        }
+
+        // Iteration k is sampled when k-1 is a multiple of 2; windows close after iterations 3 and 6.
+        assertThat(end.calls).containsExactly("1 weights sampled", "3 weights sampled closes", "3 revive 1",
+                "3 begin", "5 weights sampled", "6 weights closes", "6 revive 2", "6 begin");
+        assertThat(monitor.windowsClosed()).isEqualTo(2);
+    }
+
+    @Test
+    void aWindowChangedOverJmxDuringTheIterationsEndCannotSplitItsDecision() {
+        Sampling sampling = new Sampling(1, 4);
+        Object modelKey = new Object();
+        Object layerKey = new Object();
+        LayerMonitor layer = denseLayerOfNewModel(sampling, modelKey, layerKey);
+        ModelMonitor monitor = layer.model();
+        AgentControl jmx = new AgentControl(AgentConfig.defaults(), sampling, null, Optional::empty, null);
+        RecordingEnd end = new RecordingEnd();
+
+        for (end.iteration = 1; end.iteration <= 6; end.iteration++) {
+            feed(layer, 0, 1);
+            // At iteration 2 the window shrinks to 2 (it would close now), at 4 it grows back to 4 (it would not):
+            // each change lands between the weight evidence and the close, where the adapter used to ask
+            // closesWindow() and the monitor then decided again.
+            long at = end.iteration;
+            end.duringWeights = () -> {
+                if (at == 2) {
+                    jmx.setWindow(2);
+                } else if (at == 4) {
+                    jmx.setWindow(4);
+                }
+            };
+            LayerSnapshot before = layer.snapshot();
+            monitor.onIterationDone(0, end);
+            boolean closed = layer.snapshot() != before;
+            assertThat(end.calls.stream().filter(c -> c.startsWith(at + " weights")))
+                    .as("iteration %d: the evidence and the close agree", at)
+                    .containsExactly(at + " weights sampled" + (closed ? " closes" : ""));
+            assertThat(end.calls.contains(at + " begin")).as("iteration %d begins a window", at).isEqualTo(closed);
+        }
+
+        // Iteration 2 was judged with the window of 4 it started with; the new length applies from iteration 3.
+        assertThat(end.calls).containsSubsequence("3 weights sampled closes", "3 revive 1", "3 begin");
+        assertThat(monitor.windowsClosed()).isEqualTo(1);
+    }
+
+    @Test
+    void whilePausedNoWeightIsReadAndTheWindowStartIsForgotten() {
+        Sampling sampling = new Sampling(1, 2);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
+        RecordingEnd end = new RecordingEnd();
+        sampling.monitoring(false);
+
+        for (end.iteration = 1; end.iteration <= 2; end.iteration++) {
+            monitor.onIterationDone(0, end);
+        }
+        monitor.requestWindowReset();
+        sampling.monitoring(true);
+        monitor.onIterationDone(0, end);
+
+        assertThat(end.calls).containsExactly("2 forget", "3 weights sampled", "3 begin");
     }
 }

@@ -46,6 +46,6 @@ public final class KnownNetwork {
     public static void feed(LayerMonitor layer, int batch, float... values) {
         int units = values.length / batch;
         layer.onActivations(new FloatTensorData(FloatBuffer.wrap(values)), 0, new long[]{batch, units},
-                new long[]{units, 1});
+                new long[]{units, 1}, null);
     }
 }
