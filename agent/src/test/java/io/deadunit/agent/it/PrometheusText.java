@@ -11,9 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** Samples of a Prometheus text exposition (format 0.0.4; comments and blank lines skipped). */
-final class PrometheusText {
+/** Public so that other modules' ITs (spark) parse scrapes with the same code. */
+public final class PrometheusText {
 
-    static final class Sample {
+    public static final class Sample {
         final String name;
         final Map<String, String> labels;
         final double value;
@@ -24,11 +25,11 @@ final class PrometheusText {
             this.value = value;
         }
 
-        String label(String key) {
+        public String label(String key) {
             return labels.get(key);
         }
 
-        boolean matches(String name, Map<String, String> subset) {
+        public boolean matches(String name, Map<String, String> subset) {
             if (!this.name.equals(name)) {
                 return false;
             }
@@ -54,7 +55,7 @@ final class PrometheusText {
         this.text = text;
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> out = new ArrayList<>();
         int lineNo = 0;
         for (String line : text.split("\\R")) {
@@ -115,7 +116,7 @@ final class PrometheusText {
         return new Sample(name, Collections.unmodifiableMap(labels), parseValue(rest[0]));
     }
 
-    static double parseValue(String v) {
+    public static double parseValue(String v) {
         switch (v) {
             case "NaN":
                 return Double.NaN;
@@ -129,29 +130,29 @@ final class PrometheusText {
         }
     }
 
-    List<Sample> samples() {
+    public List<Sample> samples() {
         return samples;
     }
 
-    String text() {
+    public String text() {
         return text;
     }
 
     /** Samples named {@code name} whose labels include {@code labels}. */
-    List<Sample> find(String name, Map<String, String> labels) {
+    public List<Sample> find(String name, Map<String, String> labels) {
         return samples.stream().filter(s -> s.matches(name, labels)).collect(Collectors.toList());
     }
 
-    List<Sample> find(String name) {
+    public List<Sample> find(String name) {
         return find(name, Map.of());
     }
 
-    boolean has(String name, Map<String, String> labels) {
+    public boolean has(String name, Map<String, String> labels) {
         return !find(name, labels).isEmpty();
     }
 
     /** The value of the single sample named {@code name} with these labels; fails if none or several match. */
-    double value(String name, Map<String, String> labels) {
+    public double value(String name, Map<String, String> labels) {
         List<Sample> found = find(name, labels);
         if (found.size() != 1) {
             throw new AssertionError((found.isEmpty() ? "no sample " : found.size() + " samples ") + name + labels
@@ -160,7 +161,7 @@ final class PrometheusText {
         return found.get(0).value;
     }
 
-    OptionalDouble optionalValue(String name, Map<String, String> labels) {
+    public OptionalDouble optionalValue(String name, Map<String, String> labels) {
         List<Sample> found = find(name, labels);
         if (found.size() > 1) {
             throw new AssertionError(found.size() + " samples " + name + labels + ": " + found);
@@ -169,14 +170,14 @@ final class PrometheusText {
     }
 
     /** The {@code model} label of the model with the most training iterations (the one a trainer trains). */
-    Optional<String> trainedModel() {
+    public Optional<String> trainedModel() {
         return find("dl4j_training_iterations_total").stream()
                 .max((a, b) -> Double.compare(a.value, b.value))
                 .map(s -> s.label("model"));
     }
 
     /** Distinct values of {@code label} among samples named {@code name} (with these labels). */
-    List<String> labelValues(String name, Map<String, String> labels, String label) {
+    public List<String> labelValues(String name, Map<String, String> labels, String label) {
         return find(name, labels).stream().map(s -> s.label(label)).distinct().collect(Collectors.toList());
     }
 

@@ -20,6 +20,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.deadunit.agent.it.PrometheusText;
+
 import org.junit.jupiter.api.Test;
 
 /**
