@@ -25,7 +25,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *
  * <p>Flags: {@code --deadUnits K|all} (default 0), {@code --swapAt N}, {@code --updater adam|sgd|none},
  * {@code --batch N} (64), {@code --batches N} (16 distinct minibatches, cycled; with 1 and {@code --updater none}
- * every iteration is the same computation, so any sample of iterations has the statistics of all of them).
+ * every iteration is the same computation, so any sample of iterations has the statistics of all of them),
+ * {@code --idleClone true} (clone the network after {@code init()} and keep the copy, never trained, until training
+ * ends: what a restored or cloned model does to a process).
  */
 public final class DeadLayerTrainer {
 
@@ -37,7 +39,8 @@ public final class DeadLayerTrainer {
                 "swapAt", "N: at minibatch N revive the K dead units of hidden1 and kill the next K (default never)",
                 "updater", Fixtures.UPDATER_HELP,
                 "batch", "minibatch size (default 64)",
-                "batches", "distinct minibatches, cycled (default 16; 1 + --updater none: every iteration identical)");
+                "batches", "distinct minibatches, cycled (default 16; 1 + --updater none: every iteration identical)",
+                "idleClone", "true: keep a clone of the network that is never trained (default false)");
         int dead = o.countOrAll("deadUnits", 0, SIZES[2]);
         int batch = o.intValue("batch", 64);
         int swapAt = o.intValue("swapAt", -1);
@@ -64,6 +67,7 @@ public final class DeadLayerTrainer {
         net.init();
         Fixtures.setParam(net.getLayer("hidden1"), "b", 0, dead, Fixtures.DEAD_BIAS);
         o.attachGroundTruth(net, false);
+        MultiLayerNetwork idle = Boolean.parseBoolean(o.string("idleClone", "false")) ? net.clone() : null;
 
         INDArray[][] data = Fixtures.denseBatches(o.seed, o.intValue("batches", 16), batch, SIZES[0], SIZES[4], 0.3);
         System.out.println("DeadLayerTrainer: 100-48-32-24-10, " + dead + " of 32 units of hidden1 forced dead");
@@ -76,5 +80,8 @@ public final class DeadLayerTrainer {
             }
             net.fit(data[i % data.length][0], data[i % data.length][1]);
         });
+        if (idle != null) {
+            System.out.println("DeadLayerTrainer: idle clone kept, " + idle.getIterationCount() + " iterations");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.meters.AgentMeters;
@@ -86,11 +87,8 @@ public final class Exporter implements AutoCloseable {
                 new Diagnostics(config.diagnoseAt(), log::println));
         new AgentMeters(health, monitors).bindTo(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
-        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "deadunit-exporter");
-            thread.setDaemon(true);
-            return thread;
-        });
+        housekeeping = Executors.newSingleThreadScheduledExecutor(
+                runnable -> AgentThreads.daemon(runnable, "deadunit-exporter"));
     }
 
     /**

@@ -50,8 +50,10 @@ public final class Dl4jProbes implements TensorProbe {
                 MethodType.methodType(void.class, Object.class, Object.class)).bindTo(this);
         MethodHandle modelInit = lookup.findVirtual(Dl4jProbes.class, "onModelInit", model).bindTo(this);
         MethodHandle iteration = lookup.findVirtual(Dl4jProbes.class, "onIterationDone", model).bindTo(this);
-        probesBridge.getMethod("install", MethodHandle.class, MethodHandle.class, MethodHandle.class, MethodHandle.class)
-                .invoke(null, forward, backward, modelInit, iteration);
+        MethodHandle start = lookup.findVirtual(Dl4jProbes.class, "onIterationStart", model).bindTo(this);
+        probesBridge.getMethod("install", MethodHandle.class, MethodHandle.class, MethodHandle.class, MethodHandle.class,
+                        MethodHandle.class)
+                .invoke(null, forward, backward, modelInit, iteration, start);
     }
 
     @Override
@@ -72,6 +74,14 @@ public final class Dl4jProbes implements TensorProbe {
     @Override
     public void onIterationDone(Object model) {
         byClass.get(model.getClass()).onIterationDone(model);
+    }
+
+    @Override
+    public void onIterationStart(Object model) {
+        // One volatile read while every registered model has trained: nothing else to do then.
+        if (registry.anyModelNotStarted()) {
+            byClass.get(model.getClass()).onIterationStart(model);
+        }
     }
 
     private synchronized TensorProbe adapterFor(ClassLoader dl4jLoader) {
@@ -109,6 +119,10 @@ public final class Dl4jProbes implements TensorProbe {
 
         @Override
         public void onIterationDone(Object model) {
+        }
+
+        @Override
+        public void onIterationStart(Object model) {
         }
     }
 }

@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.ref.WeakReference;
+
 /**
  * Adapts DL4J to the monitors: finds a layer's monitor, decides whether this call is observed, and reads the tensor.
  * Every failure is swallowed and counted; the time spent on observed calls is accounted as overhead.
@@ -20,6 +22,7 @@ public final class Dl4jProbe implements TensorProbe {
     private final boolean observeTraining;
     private final boolean observeInference;
     private final WindowWeights weights;
+    private volatile WeakReference<Object> lastStarted = new WeakReference<>(null);
 
     /** @param reviveEvery recycle dead units every this many windows ({@code revive=true}); 0: never */
     public Dl4jProbe(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference,
@@ -87,6 +90,30 @@ public final class Dl4jProbe implements TensorProbe {
             register(model);
         } catch (Throwable t) {
             health.recordError("registering a model", t);
+        } finally {
+            health.addOverhead(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * A model's first training iteration starts: from now on its sampled iterations take the hooks off the fast
+     * path. Only called while some registered model has not trained (a restored or cloned model may never).
+     */
+    @Override
+    public void onIterationStart(Object model) {
+        // The model that trains next to an idle one starts every iteration: it is known without a lookup.
+        if (!observeTraining || lastStarted.get() == model) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            ModelMonitor monitor = registry.model(model);
+            if (monitor != null) {
+                monitor.trainingStarted();
+                lastStarted = new WeakReference<>(model);
+            }
+        } catch (Throwable t) {
+            health.recordError("iteration of a model", t);
         } finally {
             health.addOverhead(System.nanoTime() - start);
         }

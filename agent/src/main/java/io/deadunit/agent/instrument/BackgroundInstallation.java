@@ -1,6 +1,7 @@
 package io.deadunit.agent.instrument;
 
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.health.AgentThreads;
 
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -55,8 +56,7 @@ public final class BackgroundInstallation {
     public static void start(Instrumentation instrumentation, Setup setup, PrintStream log) {
         BackgroundInstallation installation = new BackgroundInstallation(instrumentation, log);
         instrumentation.addTransformer(installation.gate, true);
-        Thread thread = new Thread(() -> installation.run(setup), "deadunit-start");
-        thread.setDaemon(true);
+        Thread thread = AgentThreads.daemon(() -> installation.run(setup), "deadunit-start");
         installation.gate.installedBy(thread);
         thread.start();
     }

@@ -6,6 +6,7 @@ import io.deadunit.agent.instrument.advice.ForwardAdvice;
 import io.deadunit.agent.instrument.advice.ForwardWithInputAdvice;
 import io.deadunit.agent.instrument.advice.InferenceStepAdvice;
 import io.deadunit.agent.instrument.advice.IterationAdvice;
+import io.deadunit.agent.instrument.advice.IterationStartAdvice;
 import io.deadunit.agent.instrument.advice.ModelInitAdvice;
 import io.deadunit.agent.instrument.Hook.Types;
 import io.deadunit.exporter.health.AgentHealth;
@@ -65,7 +66,8 @@ public final class Dl4jInstrumentation {
                 .type(named(Types.MULTI_LAYER_NETWORK).or(named(Types.COMPUTATION_GRAPH)), dl4jLoaders)
                 .transform(visiting(advice(ModelInitAdvice.class, Hook.MODEL_INIT)))
                 .type(named(Types.OPTIMIZER), dl4jLoaders)
-                .transform(visiting(advice(IterationAdvice.class, Hook.INCREMENT_ITERATION_COUNT)))
+                .transform(visiting(advice(IterationAdvice.class, Hook.INCREMENT_ITERATION_COUNT),
+                        advice(IterationStartAdvice.class, Hook.GRADIENT_AND_SCORE)))
                 .makeRaw();
     }
 

@@ -5,6 +5,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -36,7 +37,11 @@ enum Hook {
             method("init", 2).and(takesArgument(0, named(Types.INDARRAY))).and(takesArgument(1, boolean.class))),
     INCREMENT_ITERATION_COUNT(Types.OPTIMIZER, "incrementIterationCount(Model, int)",
             "iteration counting, hence windows and all statistics",
-            method("incrementIterationCount", 2).and(isStatic()));
+            method("incrementIterationCount", 2).and(isStatic())),
+    /** Its entry starts a training iteration: a model counts as sampling from its first one on. */
+    GRADIENT_AND_SCORE(Types.OPTIMIZER, "gradientAndScore(LayerWorkspaceMgr)", "sampling of a model's first "
+            + "training iteration (sampling starts at its sampleEvery-th)",
+            method("gradientAndScore", 1).and(not(isStatic())));
 
     /** The DL4J types named by the hooks (by name: the agent never loads them itself). */
     static final class Types {

@@ -7,7 +7,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks, once per DL4J class loader, that the methods the agent hooks ({@link Hook}) exist with the signatures it
@@ -22,19 +24,23 @@ final class HookCheck {
     static List<String> missingFeatures(ClassLoader loader) {
         TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
         List<String> missing = new ArrayList<>();
+        Set<String> absentTypes = new HashSet<>();
         for (Hook hook : Hook.values()) {
             if (hook.feature() != null) {
-                require(pool, hook.declaringType(), hook.method(), hook.signature(), hook.feature(), missing);
+                require(pool, hook.declaringType(), hook.method(), hook.signature(), hook.feature(), missing,
+                        absentTypes);
             }
         }
         return missing;
     }
 
     private static void require(TypePool pool, String type, ElementMatcher<? super MethodDescription> method,
-                                String signature, String feature, List<String> missing) {
+                                String signature, String feature, List<String> missing, Set<String> absentTypes) {
         TypePool.Resolution resolution = pool.describe(type);
         if (!resolution.isResolved()) {
-            missing.add(type + " not found: " + feature + " off");
+            if (absentTypes.add(type)) { // a missing type is named once, with its first hook's feature
+                missing.add(type + " not found: " + feature + " off");
+            }
             return;
         }
         TypeDescription description = resolution.resolve();

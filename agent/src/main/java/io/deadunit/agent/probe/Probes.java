@@ -17,6 +17,7 @@ public final class Probes {
     private static volatile MethodHandle backward;
     private static volatile MethodHandle modelInit;
     private static volatile MethodHandle iterationDone;
+    private static volatile MethodHandle iterationStart;
 
     private Probes() {
     }
@@ -26,13 +27,15 @@ public final class Probes {
      * @param onBackward      {@code (Object layer, Object epsilon) void}
      * @param onModelInit     {@code (Object model) void}
      * @param onIterationDone {@code (Object model) void}
+     * @param onIterationStart {@code (Object model) void}
      */
     public static void install(MethodHandle onForward, MethodHandle onBackward, MethodHandle onModelInit,
-                               MethodHandle onIterationDone) {
+                               MethodHandle onIterationDone, MethodHandle onIterationStart) {
         forward = onForward;
         backward = onBackward;
         modelInit = onModelInit;
         iterationDone = onIterationDone;
+        iterationStart = onIterationStart;
     }
 
     public static Object enterForward() {
@@ -93,6 +96,10 @@ public final class Probes {
 
     public static void onIterationDone(Object model) {
         callModel(iterationDone, model);
+    }
+
+    public static void onIterationStart(Object model) {
+        callModel(iterationStart, model);
     }
 
     private static void callForward(Object layer, boolean training, Object output) {

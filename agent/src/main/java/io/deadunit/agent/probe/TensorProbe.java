@@ -14,4 +14,7 @@ public interface TensorProbe {
     void onModelInit(Object model);
 
     void onIterationDone(Object model);
+
+    /** The optimizer starts computing a training iteration's gradient: the model's forward passes follow. */
+    void onIterationStart(Object model);
 }

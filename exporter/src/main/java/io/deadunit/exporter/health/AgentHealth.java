@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AgentHealth {
     private final LongAdder overheadNanos = new LongAdder();
+    private final LongAdder observedCalls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicBoolean logged = new AtomicBoolean();
     private final PrintStream log;
@@ -18,8 +19,15 @@ public final class AgentHealth {
         this.log = log;
     }
 
+    /** Time of one hooked call that did more than the fast-path check (sampled, window close, registration). */
     public void addOverhead(long nanos) {
         overheadNanos.add(nanos);
+        observedCalls.increment();
+    }
+
+    /** Hooked calls that did more than the fast-path check: how many {@link #addOverhead} timed. */
+    public long observedCalls() {
+        return observedCalls.sum();
     }
 
     public void recordError(String where, Throwable error) {

@@ -1,6 +1,7 @@
 package io.deadunit.exporter.meters;
 
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,14 @@ public final class AgentMeters implements MeterBinder {
         FunctionCounter.builder("deadunit.agent.overhead", health, AgentHealth::overheadSeconds)
                 .baseUnit("seconds")
                 .description("Time spent in the agent's code on training threads")
+                .register(registry);
+        FunctionCounter.builder("deadunit.agent.observed.calls", health, AgentHealth::observedCalls)
+                .description("Hooked calls on training threads that did more than the fast-path check (sampled "
+                        + "iterations, window closes, registrations); the rest cost two volatile reads each")
+                .register(registry);
+        FunctionCounter.builder("deadunit.agent.cpu", AgentThreads.class, t -> AgentThreads.cpuSeconds())
+                .baseUnit("seconds")
+                .description("CPU time of the agent's own threads (start-up, publishing, endpoint requests)")
                 .register(registry);
         FunctionCounter.builder("deadunit.agent.errors", health, AgentHealth::errors)
                 .description("Failures inside the agent, swallowed so that training carries on")

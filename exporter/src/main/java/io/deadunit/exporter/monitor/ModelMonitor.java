@@ -22,6 +22,9 @@ public final class ModelMonitor {
     private volatile long inferencePasses;
     private volatile double score = Double.NaN;
     private volatile boolean sampleTraining = true;
+    // Until its first training iteration starts, a model's "first iteration is sampled" is a promise, not a cost:
+    // a restored or cloned model that never trains must not keep every other model's hooks off the fast path.
+    private volatile boolean trainingStarted;
     private volatile boolean sampleInference = true;
     private final AtomicBoolean resetRequested = new AtomicBoolean();
     // Where the open window started; counted from there, a window resized or reset at run time is full length.
@@ -33,7 +36,24 @@ public final class ModelMonitor {
         this.sampling = sampling;
         this.listener = listener;
         this.diagnostics = diagnostics;
-        sampling.trainingSampledChanged(true); // the first iteration is sampled
+        sampling.modelAdded();
+    }
+
+    /**
+     * A training iteration of this model starts (or, for a model picked up late, has completed): from now on its
+     * sampled iterations count in {@link Sampling#anyTrainingSampled()}. The first iteration is sampled. Called on
+     * the training thread; later calls do nothing.
+     */
+    public void trainingStarted() {
+        if (!trainingStarted) {
+            trainingStarted = true;
+            sampling.modelStarted(sampleTraining);
+        }
+    }
+
+    /** Whether a training iteration of this model has started (see {@link #trainingStarted()}). */
+    public boolean hasStartedTraining() {
+        return trainingStarted;
     }
 
     /**
@@ -99,6 +119,7 @@ public final class ModelMonitor {
      * is sampled. The window length and sampling are read once, so all of it agrees even if JMX changes them now.
      */
     public void onIterationDone(double score, IterationEnd end) {
+        trainingStarted();
         this.score = score;
         boolean reading = sampling.monitoring();
         boolean sampled = reading && sampleTraining;
@@ -132,12 +153,18 @@ public final class ModelMonitor {
     private void setSampleTraining(boolean sampled) {
         if (sampled != sampleTraining) {
             sampleTraining = sampled;
-            sampling.trainingSampledChanged(sampled);
+            if (trainingStarted) {
+                sampling.trainingSampledChanged(sampled);
+            }
         }
     }
 
     /** The model was collected: it samples nothing any more. */
     void dropped() {
+        if (!trainingStarted) {
+            trainingStarted = true;
+            sampling.modelStarted(false);
+        }
         setSampleTraining(false);
     }
 

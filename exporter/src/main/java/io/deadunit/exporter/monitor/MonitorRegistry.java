@@ -90,6 +90,11 @@ public final class MonitorRegistry {
         return sampling.anyTrainingSampled();
     }
 
+    /** Whether a registered model has not started training yet (then an iteration's start looks its model up). */
+    public boolean anyModelNotStarted() {
+        return sampling.anyModelNotStarted();
+    }
+
     public ModelMonitor model(Object model) {
         return models.get(model);
     }

@@ -14,6 +14,8 @@ public final class Sampling {
     private volatile boolean monitoring = true;
     /** Models whose current training iteration is sampled: most calls need no lookup when there are none. */
     private final AtomicInteger modelsSamplingTraining = new AtomicInteger();
+    /** Models registered whose training has not started yet (never trained: restored, cloned, inference only). */
+    private final AtomicInteger modelsNotStarted = new AtomicInteger();
 
     public Sampling(int sampleEvery, int window) {
         set(sampleEvery, window);
@@ -48,6 +50,27 @@ public final class Sampling {
      */
     public boolean anyTrainingSampled() {
         return monitoring && modelsSamplingTraining.get() > 0;
+    }
+
+    /**
+     * Whether some registered model has not started training: only then does the start of an iteration need to
+     * look its model up. One volatile read.
+     */
+    public boolean anyModelNotStarted() {
+        return modelsNotStarted.get() > 0;
+    }
+
+    /** A model was registered; it counts as sampling only once its training starts. */
+    void modelAdded() {
+        modelsNotStarted.incrementAndGet();
+    }
+
+    /** A model's training started (or it was dropped before); {@code sampled}: whether its current iteration is. */
+    void modelStarted(boolean sampled) {
+        modelsNotStarted.decrementAndGet();
+        if (sampled) {
+            modelsSamplingTraining.incrementAndGet();
+        }
     }
 
     /** A model's current training iteration became sampled (+1) or not (-1). */

@@ -1,5 +1,7 @@
 package io.deadunit.exporter.server;
 
+import io.deadunit.exporter.health.AgentThreads;
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,11 +24,8 @@ final class DaemonExecutor {
     static ExecutorService create() {
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_REQUESTS), runnable -> {
-                    Thread thread = new Thread(runnable, "deadunit-http-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
+                new ArrayBlockingQueue<>(QUEUED_REQUESTS),
+                runnable -> AgentThreads.daemon(runnable, "deadunit-http-" + count.incrementAndGet()),
                 // A full queue slows the dispatcher down instead of dropping connections on the floor.
                 new ThreadPoolExecutor.CallerRunsPolicy());
         // Scrapes come every few seconds at most; idle threads need not stay.

@@ -179,11 +179,16 @@ class ModelMonitorTest {
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
         assertThat(registry.anyTrainingSampled()).as("no model yet").isFalse();
         ModelMonitor a = registry.registerModel(new Object(), "multilayernetwork");
+        assertThat(registry.anyTrainingSampled()).as("registered, not training yet").isFalse();
+        assertThat(a.isSampling(true)).as("its first iteration will be sampled").isTrue();
+        a.trainingStarted();
         assertThat(registry.anyTrainingSampled()).as("a model's first iteration is sampled").isTrue();
 
         a.onIterationDone(0);                        // next: iteration 1, not sampled
         assertThat(registry.anyTrainingSampled()).isFalse();
         ModelMonitor b = registry.registerModel(new Object(), "multilayernetwork");
+        assertThat(registry.anyTrainingSampled()).isFalse();
+        b.trainingStarted();
         assertThat(registry.anyTrainingSampled()).isTrue();
         b.onIterationDone(0);
         assertThat(registry.anyTrainingSampled()).isFalse();
@@ -308,5 +313,37 @@ class ModelMonitorTest {
         monitor.onIterationDone(0, end);
 
         assertThat(end.calls).containsExactly("2 forget", "3 weights sampled", "3 begin");
+    }
+
+    @Test
+    void aModelThatNeverTrainsKeepsNoHookOffTheFastPath() {
+        Sampling sampling = new Sampling(10, 100);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        registry.registerModel(new Object(), "multilayernetwork");   // restored or cloned, never trained
+        ModelMonitor training = registry.registerModel(new Object(), "multilayernetwork");
+        assertThat(registry.anyModelNotStarted()).isTrue();
+        training.trainingStarted();
+        assertThat(registry.anyTrainingSampled()).isTrue();
+        int sampledIterations = 0;
+        for (int i = 0; i < 100; i++) {
+            training.onIterationDone(0);
+            if (registry.anyTrainingSampled()) {
+                sampledIterations++;
+            }
+        }
+        assertThat(sampledIterations).as("every 10th next iteration, whatever the idle model").isEqualTo(10);
+        assertThat(registry.anyModelNotStarted()).isTrue();
+    }
+
+    @Test
+    void aModelPickedUpAfterItsFirstIterationStartsThere() {
+        Sampling sampling = new Sampling(2, 100);
+        MonitorRegistry registry = new MonitorRegistry(Optional.empty(), sampling, recorder);
+        ModelMonitor late = registry.registerModel(new Object(), "computationgraph");
+        late.onIterationDone(0);                     // no start seen: the iteration itself says it trains
+        assertThat(registry.anyModelNotStarted()).isFalse();
+        assertThat(registry.anyTrainingSampled()).as("iteration 1: not sampled").isFalse();
+        late.onIterationDone(0);
+        assertThat(registry.anyTrainingSampled()).as("iteration 2: sampled").isTrue();
     }
 }
