@@ -48,11 +48,14 @@ import static io.deadunit.bench.Stats.median;
  *                         (none is always run: every ratio is to it)
  *   --seconds S --warmup S   override the measured / warm-up time of every workload
  *   --extras true|false   scrape time and heap measurements (default true)
+ *   --ab true|false       one-JVM comparison (monitoring active vs paused over JMX) after each agent run (default
+ *                         true)
  *   --agent PATH          agent jar (default: ../agent/target/deadunit-agent.jar next to this module)
  *   --java PATH           java launcher for the forks (default: the one running this driver)
  *   --out PATH            report (full: bench/results/latest.md; smoke: bench/target/results/smoke.md)
  *   --resume DIR          continue an interrupted run: runs whose log in DIR (bench/target/bench-logs/...) shows
  *                         they completed are not run again (same options and same agent jar snapshot)
+ *   --benchDir DIR        this module's directory (default: found from the driver's classes)
  * </pre>
  */
 public final class Bench {

@@ -54,6 +54,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *   --heapAt a,b,c       with --iterations: heap after full GC when iteration a, b, c completes
  *   --heapReport         after training: heap after full GC and a class histogram summary
  *   --statsListener none|default|every   DL4J StatsListener + InMemoryStatsStorage, every 10 or 1 iterations
+ *   --metricsUrl URL     the agent's endpoint: its self-timed seconds are read around the measurement (and
+ *                        around each A/B segment)
+ *   --threadCpu          at the first iteration and after the measurement: CPU time of every thread so far
+ *                        (where start-up went)
  *   --abPairs N --abSeconds S  after the measurement, N pairs of S-second segments with the agent's monitoring on
  *                        and off (JMX), in one JVM; needs the agent with jmx on
  * </pre>
@@ -176,7 +180,8 @@ public final class Workload {
             }
             int abPairs = Integer.parseInt(o.getOrDefault("abPairs", "0"));
             if (abPairs > 0) {
-                i = activeVersusPaused(model, data, i, abPairs, Double.parseDouble(o.getOrDefault("abSeconds", "4")));
+                i = activeVersusPaused(model, data, i, abPairs, Double.parseDouble(o.getOrDefault("abSeconds", "4")),
+                        o.get("metricsUrl"));
             }
         }
         if (o.containsKey("heapReport")) {
@@ -196,8 +201,8 @@ public final class Workload {
      * {@code Monitoring}, as an operator would; paused, each hooked call stops at its first check), in alternating
      * order. One {@code BENCH ab} line per pair.
      */
-    private static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds)
-            throws Exception {
+    private static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds,
+                                           String metricsUrl) throws Exception {
         javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName agent = new ObjectName("io.deadunit:type=Agent");
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -211,11 +216,14 @@ public final class Workload {
         for (int pair = 0; pair < pairs; pair++) {
             long[] iterations = new long[2];
             double[] elapsed = new double[2];
+            double[] selfTime = new double[2];
             for (int segment = 0; segment < 2; segment++) {
                 boolean active = (segment == 0) == (pair % 2 == 1);
                 server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
                 fit(model, data, i++); // the switch takes effect from the next pass on
                 int k = active ? 0 : 1;
+                // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
+                double self0 = agentSelfTime(metricsUrl);
                 long start = System.nanoTime();
                 long end = start + (long) (seconds * 1e9);
                 long now;
@@ -225,9 +233,11 @@ public final class Workload {
                     now = System.nanoTime();
                 } while (now < end);
                 elapsed[k] = (now - start) / 1e9;
+                selfTime[k] = agentSelfTime(metricsUrl) - self0;
             }
             emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
-                    + " pausedSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1]));
+                    + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f", pair, iterations[0],
+                    elapsed[0], iterations[1], elapsed[1], selfTime[0], selfTime[1]));
         }
         server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
         return i;
@@ -278,7 +288,6 @@ public final class Workload {
         }
     }
 
-    /** CPU time of the whole process (every thread: training, GC, JIT, the agent's own threads). */
     /** CPU time of every thread so far, JVM threads (JIT compilers, GC) included: where start-up time went. */
     private static void emitThreadCpu() throws java.io.IOException {
         Map<String, Long> byName = new java.util.TreeMap<>();
@@ -302,6 +311,7 @@ public final class Workload {
         emit("threadCpuMs", sb.toString().trim());
     }
 
+    /** CPU time of the whole process (every thread: training, GC, JIT, the agent's own threads). */
     private static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {

@@ -1,0 +1,159 @@
+package io.deadunit.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Is the agent's own meter right? One workload JVM alternates segments with the agent's monitoring active and
+ * paused (JMX), and reads the agent's self-timed seconds ({@code deadunit_agent_overhead_seconds_total}) around
+ * every segment. Two figures for the same cost, from the same JVM:
+ * <ul>
+ *   <li>measured: the slowdown of active segments, 1 − (active it/s) / (paused it/s), segments pooled, with a 95%
+ *   bootstrap interval over pairs;</li>
+ *   <li>self-accounted: the agent's share of active time minus its share of paused time (paused, the agent still
+ *   counts iterations; that work is in both segments, so it is no part of the measured slowdown).</li>
+ * </ul>
+ * On a configuration built to cost ≥ 10% (the small model, every iteration sampled, a window closing every
+ * iteration) the two must agree within a fifth of the measured slowdown; on the real workloads the measured side
+ * is the one-JVM comparison whose interval the verdicts quote.
+ *
+ * <pre>
+ *   java -cp bench/target/classes:$(cat bench/target/classpath.txt) io.deadunit.bench.Calibration \
+ *        [--workload small] [--agentArgs sampleEvery=1,window=1] [--pairs 8] [--seconds 2] [--warmup 5]
+ *        [--agent agent/target/deadunit-agent.jar] [--out bench/target/results/calibration.md]
+ * </pre>
+ */
+public final class Calibration {
+    private Calibration() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> o = Workload.Args.parse(args);
+        Path bench = Paths.get(o.getOrDefault("bench", "bench"));
+        String workload = o.getOrDefault("workload", "small");
+        String agentArgs = o.getOrDefault("agentArgs", "sampleEvery=1,window=1");
+        int pairs = Integer.parseInt(o.getOrDefault("pairs", "8"));
+        double seconds = Double.parseDouble(o.getOrDefault("seconds", "2"));
+        double warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
+        Path agent = Paths.get(o.getOrDefault("agent", "agent/target/deadunit-agent.jar")).toAbsolutePath();
+        Path out = Paths.get(o.getOrDefault("out", "bench/target/results/calibration-" + workload + ".md"));
+
+        String cp = Files.readString(bench.resolve("target/classpath.txt")).trim();
+        Fork.Setup setup = new Fork.Setup(javaOf(o), bench.resolve("target/classes") + java.io.File.pathSeparator + cp,
+                List.of("-Xms1g", "-Xmx1g"));
+        int port = freePort();
+        List<String> jvm = List.of("-javaagent:" + agent + "=" + agentArgs + ",host=127.0.0.1,port=" + port);
+        List<String> wargs = List.of("--workload", workload, "--warmup", String.valueOf(warmup), "--warmupIterations",
+                "110", "--seconds", "1", "--metricsUrl", "http://127.0.0.1:" + port + "/metrics",
+                "--abPairs", String.valueOf(pairs), "--abSeconds", String.valueOf(seconds));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        Fork.Outcome run = Fork.run(setup, jvm, wargs, (long) (warmup + 20 + 40 + pairs * 2 * (seconds + 2)) + 120,
+                log, null);
+        if (!run.ok()) {
+            throw new IllegalStateException(run.failure());
+        }
+        Result r = Result.of(run.all("ab"));
+        String report = r.report(workload, agentArgs, pairs, seconds, run.cpuPressure);
+        Files.writeString(out, report);
+        System.out.print(report);
+    }
+
+    /** The figures of one run's A/B pairs. */
+    static final class Result {
+        final List<double[]> pairs; // activeIt, activeSec, pausedIt, pausedSec, activeAgent, pausedAgent
+
+        private Result(List<double[]> pairs) {
+            this.pairs = pairs;
+        }
+
+        static Result of(List<Fork.Line> lines) {
+            List<double[]> pairs = new ArrayList<>();
+            for (Fork.Line l : lines) {
+                if (l.fields.containsKey("pair") && l.fields.containsKey("activeAgentSeconds")) {
+                    pairs.add(new double[] {l.number("activeIterations"), l.number("activeSeconds"),
+                            l.number("pausedIterations"), l.number("pausedSeconds"), l.number("activeAgentSeconds"),
+                            l.number("pausedAgentSeconds")});
+                }
+            }
+            if (pairs.isEmpty()) {
+                throw new IllegalStateException("no A/B pairs with the agent's self-time (JMX or endpoint off?)");
+            }
+            return new Result(pairs);
+        }
+
+        /** 1 − active it/s / paused it/s over these pairs, pooled. */
+        static double slowdown(List<double[]> ps) {
+            double[] s = sums(ps);
+            return 1 - (s[0] / s[1]) / (s[2] / s[3]);
+        }
+
+        /** Agent share of active time − its share of paused time. */
+        static double selfShare(List<double[]> ps) {
+            double[] s = sums(ps);
+            return s[4] / s[1] - s[5] / s[3];
+        }
+
+        private static double[] sums(List<double[]> ps) {
+            double[] s = new double[6];
+            for (double[] p : ps) {
+                for (int i = 0; i < 6; i++) {
+                    s[i] += p[i];
+                }
+            }
+            return s;
+        }
+
+        /** 2.5% and 97.5% quantiles of the statistic over pairs resampled with replacement (fixed seed). */
+        double[] interval(java.util.function.ToDoubleFunction<List<double[]>> statistic) {
+            Random random = new Random(1);
+            List<Double> values = new ArrayList<>();
+            for (int b = 0; b < 2000; b++) {
+                List<double[]> sample = new ArrayList<>();
+                for (int i = 0; i < pairs.size(); i++) {
+                    sample.add(pairs.get(random.nextInt(pairs.size())));
+                }
+                values.add(statistic.applyAsDouble(sample));
+            }
+            return new double[] {Stats.quantile(values, 0.025), Stats.quantile(values, 0.975)};
+        }
+
+        String report(String workload, String agentArgs, int n, double seconds, double pressure) {
+            double measured = slowdown(pairs);
+            double self = selfShare(pairs);
+            double[] mi = interval(Result::slowdown);
+            double[] si = interval(Result::selfShare);
+            double[] s = sums(pairs);
+            boolean agrees = Math.abs(measured - self) <= measured / 5;
+            return String.format(Locale.ROOT, "# Calibration of the agent's self-accounting%n%n"
+                            + "Workload `%s`, agent `%s`, one JVM, %d pairs of %.0f-s segments (monitoring active / "
+                            + "paused over JMX), CPU pressure %.0f%% (share of time some task waited for a core).%n%n"
+                            + "| figure | value | 95%% interval (bootstrap over pairs) |%n|---|---|---|%n"
+                            + "| measured slowdown, 1 − active/paused it/s | %.2f%% | %.2f%% – %.2f%% |%n"
+                            + "| self-accounted: agent share active − paused | %.2f%% | %.2f%% – %.2f%% |%n"
+                            + "| agent share of active time | %.2f%% | |%n| agent share of paused time | %.3f%% | |%n"
+                            + "| active / paused it/s | %.1f / %.1f | |%n%n"
+                            + "Agreement within a fifth of the measured slowdown: **%s** (difference %.2f points).%n",
+                    workload, agentArgs, n, seconds, pressure * 100, measured * 100, mi[0] * 100, mi[1] * 100,
+                    self * 100, si[0] * 100, si[1] * 100, s[4] / s[1] * 100, s[5] / s[3] * 100, s[0] / s[1],
+                    s[2] / s[3], agrees ? "yes" : "no", Math.abs(measured - self) * 100);
+        }
+    }
+
+    private static String javaOf(java.util.Map<String, String> o) {
+        return o.getOrDefault("java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
