@@ -217,6 +217,7 @@ public final class Workload {
             long[] iterations = new long[2];
             double[] elapsed = new double[2];
             double[] selfTime = new double[2];
+            double[] cpu = new double[2];
             for (int segment = 0; segment < 2; segment++) {
                 boolean active = (segment == 0) == (pair % 2 == 1);
                 server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
@@ -224,6 +225,8 @@ public final class Workload {
                 int k = active ? 0 : 1;
                 // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
                 double self0 = agentSelfTime(metricsUrl);
+                // and the training thread's CPU time, which waiting for a core on a loaded machine does not inflate
+                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 long start = System.nanoTime();
                 long end = start + (long) (seconds * 1e9);
                 long now;
@@ -233,11 +236,13 @@ public final class Workload {
                     now = System.nanoTime();
                 } while (now < end);
                 elapsed[k] = (now - start) / 1e9;
+                cpu[k] = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
                 selfTime[k] = agentSelfTime(metricsUrl) - self0;
             }
             emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
-                    + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f", pair, iterations[0],
-                    elapsed[0], iterations[1], elapsed[1], selfTime[0], selfTime[1]));
+                    + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f activeCpuSeconds=%.4f"
+                    + " pausedCpuSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1],
+                    selfTime[0], selfTime[1], cpu[0], cpu[1]));
         }
         server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
         return i;
