@@ -16,6 +16,12 @@ public final class DoubleTensorData implements TensorData {
         return buffer.get((int) index);
     }
 
+    /** Copies {@code n} contiguous elements from {@code start} into {@code dst[from..from+n)}: one bulk copy. */
+    public void copy(long start, double[] dst, int from, int n) {
+        buffer.position((int) start);
+        buffer.get(dst, from, n);
+    }
+
     @Override
     public void read(long start, int n, long stride, double[] dst) {
         if (stride != 1) {

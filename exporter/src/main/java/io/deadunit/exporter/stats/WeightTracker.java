@@ -1,5 +1,7 @@
 package io.deadunit.exporter.stats;
 
+import java.util.Arrays;
+
 /**
  * Finds the units whose incoming weights did not change at all over a window: a copy of one compact weight tensor
  * is taken when the window starts ({@link #begin}) and compared bit for bit when it ends ({@link #stagnantUnits}).
@@ -13,6 +15,8 @@ public final class WeightTracker {
     private float[] floats;
     private double[] doubles;
     private long length = -1;
+    private float[] floatScratch;
+    private double[] doubleScratch;
 
     /** Copies {@code length} elements from {@code offset}: the weights at the start of a window. */
     public void begin(TensorData data, long offset, long length) {
@@ -26,16 +30,18 @@ public final class WeightTracker {
             if (floats == null || floats.length != n) {
                 floats = new float[n];
             }
-            for (int i = 0; i < n; i++) {
-                floats[i] = (float) data.get(offset + i);
-            }
+            ((FloatTensorData) data).copy(offset, floats, 0, n);
         } else {
             floats = null;
             if (doubles == null || doubles.length != n) {
                 doubles = new double[n];
             }
-            for (int i = 0; i < n; i++) {
-                doubles[i] = data.get(offset + i);
+            if (data instanceof DoubleTensorData) {
+                ((DoubleTensorData) data).copy(offset, doubles, 0, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = data.get(offset + i);
+                }
             }
         }
         this.length = length;
@@ -45,6 +51,8 @@ public final class WeightTracker {
     public void clear() {
         floats = null;
         doubles = null;
+        floatScratch = null;
+        doubleScratch = null;
         length = -1;
     }
 
@@ -70,15 +78,9 @@ public final class WeightTracker {
         if (units == 1 || unitStride * units == n) {
             // units outermost (dense 'f' W [nIn, nOut], convolution 'c' W [nOut, ...]): one contiguous block per
             // unit, and a unit's comparison stops at its first change.
-            long block = n / units;
+            int block = (int) (n / units);
             for (int u = 0; u < units; u++) {
-                long start = u * block;
-                for (long i = start; i < start + block; i++) {
-                    if (differs(data, offset, i)) {
-                        changed[u] = true;
-                        break;
-                    }
-                }
+                changed[u] = blockChanged(data, offset, u * block, block);
             }
         } else {
             for (long i = 0; i < n; i++) {
@@ -95,6 +97,51 @@ public final class WeightTracker {
             }
         }
         return stagnant;
+    }
+
+    /**
+     * Whether any of {@code block} contiguous elements from {@code start} differs from the copy (bitwise, NaN
+     * always a change). Float and double buffers are bulk-copied and compared with {@link Arrays#mismatch}, which
+     * the JDK vectorises: a window close costs about a memory copy of the weights, compiled or not. Equal under
+     * {@code mismatch} (which treats every NaN alike) but with a NaN present counts as changed, as element-wise.
+     */
+    private boolean blockChanged(TensorData data, long offset, int start, int block) {
+        if (floats != null && data instanceof FloatTensorData) {
+            if (floatScratch == null || floatScratch.length < block) {
+                floatScratch = new float[block];
+            }
+            ((FloatTensorData) data).copy(offset + start, floatScratch, 0, block);
+            if (Arrays.mismatch(floatScratch, 0, block, floats, start, start + block) >= 0) {
+                return true;
+            }
+            for (int i = 0; i < block; i++) {
+                if (floatScratch[i] != floatScratch[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (doubles != null && data instanceof DoubleTensorData) {
+            if (doubleScratch == null || doubleScratch.length < block) {
+                doubleScratch = new double[block];
+            }
+            ((DoubleTensorData) data).copy(offset + start, doubleScratch, 0, block);
+            if (Arrays.mismatch(doubleScratch, 0, block, doubles, start, start + block) >= 0) {
+                return true;
+            }
+            for (int i = 0; i < block; i++) {
+                if (doubleScratch[i] != doubleScratch[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (long i = start; i < (long) start + block; i++) {
+            if (differs(data, offset, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean differs(TensorData data, long offset, long i) {

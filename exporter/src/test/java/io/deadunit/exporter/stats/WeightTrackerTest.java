@@ -53,6 +53,32 @@ class WeightTrackerTest {
     }
 
     @Test
+    void bulkComparisonKeepsBitwiseSemanticsOnLargeBlocks() {
+        // W [300, 5] 'f': unit j = elements 300j..300j+299 (blocks long enough for a vectorised comparison)
+        int rows = 300;
+        float[] buffer = new float[rows * 5];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (float) Math.sin(i);
+        }
+        buffer[rows * 4 + 17] = Float.NaN;  // unit 4 holds a NaN from the start and keeps it
+        FloatTensorData data = new FloatTensorData(FloatBuffer.wrap(buffer));
+        long[] shape = {rows, 5};
+        long[] stride = {1, rows};
+        WeightTracker tracker = new WeightTracker();
+        tracker.begin(data, 0, buffer.length);
+        assertThat(tracker.stagnantUnits(data, 0, shape, stride, 1)).as("NaN never equals itself").isEqualTo(4);
+        buffer[rows * 1 + 299] = Math.nextUp(buffer[rows * 1 + 299]);   // unit 1: last element, one ulp
+        buffer[rows * 2 + 150] = -buffer[rows * 2 + 150];                // unit 2: sign flipped
+        buffer[rows * 3] = Float.intBitsToFloat(Float.floatToRawIntBits(buffer[rows * 3]) ^ 1);  // unit 3: one bit
+        assertThat(tracker.stagnantUnits(data, 0, shape, stride, 1)).isEqualTo(1);
+        double[] doubles = new double[rows * 2];
+        DoubleTensorData d = new DoubleTensorData(DoubleBuffer.wrap(doubles));
+        tracker.begin(d, 0, doubles.length);
+        doubles[rows + rows - 1] = -0.0;     // unit 1: +0 -> -0 is a change
+        assertThat(tracker.stagnantUnits(d, 0, new long[] {rows, 2}, new long[] {1, rows}, 1)).isEqualTo(1);
+    }
+
+    @Test
     void unitsAlongAnInnerAxisAndDoubles() {
         // 'c' order W [3, 4], units on axis 1 (stride 1): unit j = elements j, j+4, j+8
         double[] buffer = new double[12];
