@@ -1262,7 +1262,7 @@ public final class Bench {
         }
 
         static Options parse(String[] args) throws URISyntaxException {
-            Map<String, String> a = Workload.Args.parse(args);
+            Map<String, String> a = Args.parse(args);
             Options o = new Options();
             o.mode = a.getOrDefault("mode", "smoke");
             boolean full;

@@ -35,7 +35,7 @@ public final class Calibration {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> o = Workload.Args.parse(args);
+        java.util.Map<String, String> o = Args.parse(args);
         Path bench = Paths.get(o.getOrDefault("bench", "bench"));
         String workload = o.getOrDefault("workload", "small");
         String agentArgs = o.getOrDefault("agentArgs", "sampleEvery=1,window=1");

@@ -1,41 +1,18 @@
 package io.deadunit.bench;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 
-import javax.management.ObjectName;
-
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * One training workload in its own JVM, as a user's trainer would run: it never references deadunit (the driver
@@ -43,7 +20,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * that data generation is not timed.
  *
  * <pre>
- *   --workload mlp|cnn|lstm|graph|deep|small   the model (see {@link #build})
+ *   --workload mlp|cnn|lstm|graph|deep|small   the model (see {@link Models#build})
  *   --layers L           deep: number of layers including the output layer (default 50)
  *   --seconds S          measured training time after warm-up (default 10)
  *   --warmup S           warm-up time, not measured (default 3)
@@ -93,8 +70,8 @@ public final class Workload {
         }
 
         Nd4j.getRandom().setSeed(42);
-        Model model = build(workload, layers);
-        INDArray[][] data = data(workload, 8, layers);
+        Model model = Models.build(workload, layers);
+        INDArray[][] data = Models.data(workload, 8, layers);
         switch (listener) {
             case "none":
                 break;
@@ -152,7 +129,7 @@ public final class Workload {
                 fit(model, data, i++);
             }
             emit("ready", "warmupIterations=" + i);
-            double selfTime0 = agentSelfTime(o.get("metricsUrl"));
+            double selfTime0 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
             long cpu0 = processCpuNanos();
             long threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -173,14 +150,14 @@ public final class Workload {
             if (o.containsKey("threadCpu")) {
                 emitThreadCpu();
             }
-            double selfTime1 = agentSelfTime(o.get("metricsUrl"));
+            double selfTime1 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
             if (!Double.isNaN(selfTime0) && !Double.isNaN(selfTime1)) {
                 emit("selftime", String.format(Locale.ROOT, "agentSeconds=%.6f share=%.6f", selfTime1 - selfTime0,
                         (selfTime1 - selfTime0) / elapsed));
             }
             int abPairs = Integer.parseInt(o.getOrDefault("abPairs", "0"));
             if (abPairs > 0) {
-                i = activeVersusPaused(model, data, i, abPairs, Double.parseDouble(o.getOrDefault("abSeconds", "4")),
+                i = AgentSegments.activeVersusPaused(model, data, i, abPairs, Double.parseDouble(o.getOrDefault("abSeconds", "4")),
                         o.get("metricsUrl"));
             }
         }
@@ -194,59 +171,6 @@ public final class Workload {
     }
 
     private static volatile boolean stop;
-
-    /**
-     * {@code --abPairs N --abSeconds S}: the agent's cost inside one JVM, free of the spread between JVMs. Pairs of
-     * segments of S seconds, the agent's monitoring switched on in one and off in the other (its JMX attribute
-     * {@code Monitoring}, as an operator would; paused, each hooked call stops at its first check), in alternating
-     * order. One {@code BENCH ab} line per pair.
-     */
-    private static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds,
-                                           String metricsUrl) throws Exception {
-        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName agent = new ObjectName("io.deadunit:type=Agent");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!server.isRegistered(agent) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        if (!server.isRegistered(agent)) {
-            emit("ab", "unavailable=true");
-            return i;
-        }
-        for (int pair = 0; pair < pairs; pair++) {
-            long[] iterations = new long[2];
-            double[] elapsed = new double[2];
-            double[] selfTime = new double[2];
-            double[] cpu = new double[2];
-            for (int segment = 0; segment < 2; segment++) {
-                boolean active = (segment == 0) == (pair % 2 == 1);
-                server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
-                fit(model, data, i++); // the switch takes effect from the next pass on
-                int k = active ? 0 : 1;
-                // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
-                double self0 = agentSelfTime(metricsUrl);
-                // and the training thread's CPU time, which waiting for a core on a loaded machine does not inflate
-                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                long start = System.nanoTime();
-                long end = start + (long) (seconds * 1e9);
-                long now;
-                do {
-                    fit(model, data, i++);
-                    iterations[k]++;
-                    now = System.nanoTime();
-                } while (now < end);
-                elapsed[k] = (now - start) / 1e9;
-                cpu[k] = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
-                selfTime[k] = agentSelfTime(metricsUrl) - self0;
-            }
-            emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
-                    + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f activeCpuSeconds=%.4f"
-                    + " pausedCpuSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1],
-                    selfTime[0], selfTime[1], cpu[0], cpu[1]));
-        }
-        server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
-        return i;
-    }
 
     /** A daemon thread that sets {@link #stop} when stdin says "stop" or reaches its end. */
     private static void watchStdin() {
@@ -264,33 +188,6 @@ public final class Workload {
         }, "bench-stdin");
         t.setDaemon(true);
         t.start();
-    }
-
-    private static final java.util.regex.Pattern OVERHEAD = java.util.regex.Pattern.compile(
-            "^deadunit_agent_overhead_seconds_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)", java.util.regex.Pattern.MULTILINE);
-
-    /**
-     * {@code --metricsUrl}: the agent's own count of time spent in its code on training threads
-     * ({@code deadunit_agent_overhead_seconds_total}), read over HTTP like any scraper would (outside the measured
-     * interval); NaN without the option or when it cannot be read.
-     */
-    private static double agentSelfTime(String url) {
-        if (url == null) {
-            return Double.NaN;
-        }
-        try {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URI(url).toURL().openConnection();
-            c.setConnectTimeout(5000);
-            c.setReadTimeout(10000);
-            String body;
-            try (java.io.InputStream in = c.getInputStream()) {
-                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            }
-            java.util.regex.Matcher m = OVERHEAD.matcher(body);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-        } catch (Exception e) {
-            return Double.NaN;
-        }
     }
 
     /** CPU time of every thread so far, JVM threads (JIT compilers, GC) included: where start-up time went. */
@@ -334,7 +231,7 @@ public final class Workload {
         System.out.flush();
     }
 
-    private static void fit(Model model, INDArray[][] data, long i) {
+    static void fit(Model model, INDArray[][] data, long i) {
         INDArray[] batch = data[(int) (i % data.length)];
         if (model instanceof ComputationGraph) {
             ((ComputationGraph) model).fit(new INDArray[] {batch[0]}, new INDArray[] {batch[1]});
@@ -343,236 +240,4 @@ public final class Workload {
         }
     }
 
-    /**
-     * <ul>
-     *   <li>mlp: 784-256-256-10, relu, softmax</li>
-     *   <li>cnn: LeNet-style on 28x28x1: conv 5x5x20 relu, max-pool 2x2, conv 5x5x50 relu, max-pool 2x2,
-     *       dense 500 relu, softmax 10</li>
-     *   <li>lstm: LSTM 32 inputs to 64 units (tanh), T = 20, RnnOutputLayer 10 per step</li>
-     *   <li>graph: ComputationGraph: 784 inputs to two dense branches (256 relu, 256 tanh), merged (512), dense 256
-     *       relu, added (ElementWiseVertex) to a 256 relu skip branch, softmax 10</li>
-     *   <li>deep: 64 inputs, L-1 dense layers of 64 relu, softmax 10 (L layers in all)</li>
-     *   <li>small: 64-128-128-10 relu, softmax (fast; for the 10,000-iteration heap check)</li>
-     * </ul>
-     */
-    static Model build(String workload, int layers) {
-        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
-                .seed(42).updater(new Adam(1e-3)).weightInit(WeightInit.XAVIER);
-        switch (workload) {
-            case "mlp":
-                return mln(base.list()
-                        .layer(dense(256)).layer(dense(256)).layer(output(10))
-                        .setInputType(InputType.feedForward(784)).build());
-            case "small":
-                return mln(base.list()
-                        .layer(dense(128)).layer(dense(128)).layer(output(10))
-                        .setInputType(InputType.feedForward(64)).build());
-            case "deep": {
-                NeuralNetConfiguration.ListBuilder list = base.list();
-                for (int k = 0; k < layers - 1; k++) {
-                    list.layer(dense(64));
-                }
-                return mln(list.layer(output(10)).setInputType(InputType.feedForward(64)).build());
-            }
-            case "cnn":
-                return mln(base.list()
-                        .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).stride(1, 1)
-                                .activation(Activation.RELU).build())
-                        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                                .kernelSize(2, 2).stride(2, 2).build())
-                        .layer(new ConvolutionLayer.Builder(5, 5).nOut(50).stride(1, 1)
-                                .activation(Activation.RELU).build())
-                        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                                .kernelSize(2, 2).stride(2, 2).build())
-                        .layer(dense(500))
-                        .layer(output(10))
-                        .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
-            case "lstm":
-                return mln(base.list()
-                        .layer(new LSTM.Builder().nOut(64).activation(Activation.TANH).build())
-                        .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT).nOut(10)
-                                .activation(Activation.SOFTMAX).build())
-                        .setInputType(InputType.recurrent(32, LSTM_STEPS, RNNFormat.NCW)).build());
-            case "graph": {
-                ComputationGraphConfiguration conf = base.graphBuilder()
-                        .addInputs("in")
-                        .addLayer("dense_a", new DenseLayer.Builder().nIn(784).nOut(256)
-                                .activation(Activation.RELU).build(), "in")
-                        .addLayer("dense_b", new DenseLayer.Builder().nIn(784).nOut(256)
-                                .activation(Activation.TANH).build(), "in")
-                        .addVertex("merge", new MergeVertex(), "dense_a", "dense_b")
-                        .addLayer("dense_c", new DenseLayer.Builder().nIn(512).nOut(256)
-                                .activation(Activation.RELU).build(), "merge")
-                        .addLayer("skip", new DenseLayer.Builder().nIn(784).nOut(256)
-                                .activation(Activation.RELU).build(), "in")
-                        .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "dense_c", "skip")
-                        .addLayer("out", new OutputLayer.Builder(LossFunction.MCXENT).nIn(256).nOut(10)
-                                .activation(Activation.SOFTMAX).build(), "add")
-                        .setOutputs("out")
-                        .build();
-                ComputationGraph graph = new ComputationGraph(conf);
-                graph.init();
-                return graph;
-            }
-            default:
-                throw new IllegalArgumentException("--workload mlp|cnn|lstm|graph|deep|small, not " + workload);
-        }
-    }
-
-    static final int LSTM_STEPS = 20;
-
-    private static MultiLayerNetwork mln(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
-    }
-
-    private static DenseLayer dense(int n) {
-        return new DenseLayer.Builder().nOut(n).activation(Activation.RELU).build();
-    }
-
-    private static OutputLayer output(int n) {
-        return new OutputLayer.Builder(LossFunction.MCXENT).nOut(n).activation(Activation.SOFTMAX).build();
-    }
-
-    /** {features, one-hot labels} batches: uniform [0,1) features, labels drawn at random. */
-    static INDArray[][] data(String workload, int count, int layers) {
-        Random rnd = new Random(7);
-        INDArray[][] out = new INDArray[count][];
-        for (int b = 0; b < count; b++) {
-            long[] featureShape;
-            long[] labelShape;
-            switch (workload) {
-                case "mlp":
-                case "graph":
-                    featureShape = new long[] {BATCH, 784};
-                    labelShape = new long[] {BATCH, 10};
-                    break;
-                case "cnn":
-                    featureShape = new long[] {BATCH, 784};
-                    labelShape = new long[] {BATCH, 10};
-                    break;
-                case "small":
-                case "deep":
-                    featureShape = new long[] {BATCH, 64};
-                    labelShape = new long[] {BATCH, 10};
-                    break;
-                case "lstm":
-                    featureShape = new long[] {BATCH, 32, LSTM_STEPS};
-                    labelShape = new long[] {BATCH, 10, LSTM_STEPS};
-                    break;
-                default:
-                    throw new IllegalArgumentException(workload);
-            }
-            INDArray features = Nd4j.rand(featureShape);
-            float[] labels = new float[(int) Arrays.stream(labelShape).reduce(1, (x, y) -> x * y)];
-            if (labelShape.length == 2) {
-                for (int i = 0; i < BATCH; i++) {
-                    labels[i * 10 + rnd.nextInt(10)] = 1f;
-                }
-            } else {
-                for (int i = 0; i < BATCH; i++) {
-                    int c = rnd.nextInt(10);
-                    for (int t = 0; t < LSTM_STEPS; t++) {
-                        labels[(i * 10 + c) * LSTM_STEPS + t] = 1f;
-                    }
-                }
-            }
-            out[b] = new INDArray[] {features, Nd4j.create(labels, labelShape, 'c')};
-        }
-        return out;
-    }
-
-    /** Heap after a full GC: MemoryMXBean "used" and the class histogram's total (which forces its own full GC). */
-    static final class Heap {
-        long used;
-        long histogramTotal;
-        long histogramInstances;
-        long deadunitBytes;
-        String text;
-
-        /** {@code jcmd PID GC.class_histogram} from inside: a full GC, then live instances and bytes per class. */
-        static String histogramText() throws Exception {
-            return (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        }
-
-        /** {@code -Dbench.histogramTop=N}: the N biggest classes of each histogram, on stderr (diagnostics). */
-        static final int TOP = Integer.getInteger("bench.histogramTop", 0);
-
-        /**
-         * ND4J frees an INDArray's native buffer from its own deallocator threads, after a GC has enqueued the
-         * array's phantom reference; until then each dead array still holds ~150 bytes of bookkeeping on the heap
-         * (DeallocatableReference, OpaqueDataBuffer, map nodes, id strings). So: histogram (full GC), give the
-         * deallocator threads time, again, until the live total stops shrinking.
-         */
-        static Heap afterFullGc(String label) throws Exception {
-            Heap h = histogram();
-            for (int k = 0; k < 30; k++) {
-                Thread.sleep(200);
-                Heap next = histogram();
-                boolean settled = h.histogramTotal - next.histogramTotal < 16 * 1024;
-                h = next;
-                if (settled) {
-                    break;
-                }
-            }
-            String dir = System.getProperty("bench.histogramDir");
-            if (dir != null) {
-                java.nio.file.Path file = java.nio.file.Path.of(dir, "histogram-" + label + ".txt");
-                java.nio.file.Files.createDirectories(file.getParent());
-                java.nio.file.Files.writeString(file, h.text);
-            }
-            System.gc();
-            h.used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            return h;
-        }
-
-        private static Heap histogram() throws Exception {
-            Heap h = new Heap();
-            h.text = histogramText();
-            String histogram = h.text;
-            if (TOP > 0) {
-                String[] lines = histogram.split("\n");
-                for (int k = 0; k < Math.min(lines.length, TOP + 3); k++) {
-                    System.err.println(lines[k]);
-                }
-            }
-            for (String line : histogram.split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 3 && f[0].equals("Total")) {
-                    h.histogramInstances = Long.parseLong(f[1]);
-                    h.histogramTotal = Long.parseLong(f[2]);
-                } else if (f.length >= 4 && f[3].startsWith("io.deadunit.")) {
-                    h.deadunitBytes += Long.parseLong(f[2]);
-                }
-            }
-            return h;
-        }
-    }
-
-    /** {@code --key value} and bare {@code --flag} arguments. */
-    static final class Args {
-        static Map<String, String> parse(String[] args) {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
-            List<String> list = new ArrayList<>(Arrays.asList(args));
-            for (int k = 0; k < list.size(); k++) {
-                String a = list.get(k);
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument " + a);
-                }
-                String key = a.substring(2);
-                int eq = key.indexOf('=');
-                if (eq >= 0) {
-                    out.put(key.substring(0, eq), key.substring(eq + 1));
-                } else if (k + 1 < list.size() && !list.get(k + 1).startsWith("--")) {
-                    out.put(key, list.get(++k));
-                } else {
-                    out.put(key, "true");
-                }
-            }
-            return out;
-        }
-    }
 }

@@ -1,0 +1,97 @@
+package io.deadunit.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import javax.management.ObjectName;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The workload's view of the agent, for the one-JVM comparison: the agent's self-timed seconds read over HTTP, and
+ * segments with its monitoring active and paused over JMX. Like the rest of the workload it never links against
+ * deadunit: it speaks Prometheus text and JMX, as an operator would.
+ */
+final class AgentSegments {
+    private AgentSegments() {
+    }
+
+    /**
+     * {@code --abPairs N --abSeconds S}: the agent's cost inside one JVM, free of the spread between JVMs. Pairs of
+     * segments of S seconds, the agent's monitoring switched on in one and off in the other (its JMX attribute
+     * {@code Monitoring}, as an operator would; paused, each hooked call stops at its first check), in alternating
+     * order. One {@code BENCH ab} line per pair.
+     */
+    static long activeVersusPaused(Model model, INDArray[][] data, long i, int pairs, double seconds,
+                                           String metricsUrl) throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName agent = new ObjectName("io.deadunit:type=Agent");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!server.isRegistered(agent) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (!server.isRegistered(agent)) {
+            Workload.emit("ab", "unavailable=true");
+            return i;
+        }
+        for (int pair = 0; pair < pairs; pair++) {
+            long[] iterations = new long[2];
+            double[] elapsed = new double[2];
+            double[] selfTime = new double[2];
+            double[] cpu = new double[2];
+            for (int segment = 0; segment < 2; segment++) {
+                boolean active = (segment == 0) == (pair % 2 == 1);
+                server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
+                Workload.fit(model, data, i++); // the switch takes effect from the next pass on
+                int k = active ? 0 : 1;
+                // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
+                double self0 = agentSelfTime(metricsUrl);
+                // and the training thread's CPU time, which waiting for a core on a loaded machine does not inflate
+                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                long start = System.nanoTime();
+                long end = start + (long) (seconds * 1e9);
+                long now;
+                do {
+                    Workload.fit(model, data, i++);
+                    iterations[k]++;
+                    now = System.nanoTime();
+                } while (now < end);
+                elapsed[k] = (now - start) / 1e9;
+                cpu[k] = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+                selfTime[k] = agentSelfTime(metricsUrl) - self0;
+            }
+            Workload.emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
+                    + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f activeCpuSeconds=%.4f"
+                    + " pausedCpuSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1],
+                    selfTime[0], selfTime[1], cpu[0], cpu[1]));
+        }
+        server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
+        return i;
+    }
+
+    private static final java.util.regex.Pattern OVERHEAD = java.util.regex.Pattern.compile(
+            "^deadunit_agent_overhead_seconds_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)", java.util.regex.Pattern.MULTILINE);
+
+    /**
+     * {@code --metricsUrl}: the agent's own count of time spent in its code on training threads
+     * ({@code deadunit_agent_overhead_seconds_total}), read over HTTP like any scraper would (outside the measured
+     * interval); NaN without the option or when it cannot be read.
+     */
+    static double agentSelfTime(String url) {
+        if (url == null) {
+            return Double.NaN;
+        }
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URI(url).toURL().openConnection();
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(10000);
+            String body;
+            try (java.io.InputStream in = c.getInputStream()) {
+                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            java.util.regex.Matcher m = OVERHEAD.matcher(body);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+}
