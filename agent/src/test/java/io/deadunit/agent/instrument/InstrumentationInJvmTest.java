@@ -133,7 +133,7 @@ class InstrumentationInJvmTest {
 
         List<String> events = probe.events();
         assertThat(events).as("events").startsWith("init net");
-        List<String> iteration = List.of("forward h0 true", "forward h1 true", "forward out true", "backward h1",
+        List<String> iteration = List.of("start net", "forward h0 true", "forward h1 true", "forward out true", "backward h1",
                 "backward h0", "iteration net");
         List<String> expected = new ArrayList<>(List.of("init net"));
         for (int i = 0; i < ITERATIONS; i++) {

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * A probe that writes down what {@link Probes} hands over, as text ({@code forward L true}, {@code backward L},
- * {@code init M}, {@code iteration M}), with objects named by a function; installed with {@link #install()} and
+ * {@code init M}, {@code start M}, {@code iteration M}), with objects named by a function; installed with {@link #install()} and
  * removed with {@link #uninstall()} (in {@code finally}: the bridge is JVM-wide).
  */
 public final class RecordingProbe implements TensorProbe {
@@ -39,12 +39,13 @@ public final class RecordingProbe implements TensorProbe {
                 lookup.findVirtual(RecordingProbe.class, "onBackward",
                         MethodType.methodType(void.class, Object.class, Object.class)).bindTo(this),
                 lookup.findVirtual(RecordingProbe.class, "onModelInit", model).bindTo(this),
-                lookup.findVirtual(RecordingProbe.class, "onIterationDone", model).bindTo(this));
+                lookup.findVirtual(RecordingProbe.class, "onIterationDone", model).bindTo(this),
+                lookup.findVirtual(RecordingProbe.class, "onIterationStart", model).bindTo(this));
     }
 
     public static void uninstall() {
         MethodHandle none = null;
-        Probes.install(none, none, none, none);
+        Probes.install(none, none, none, none, none);
     }
 
     @Override
@@ -65,6 +66,11 @@ public final class RecordingProbe implements TensorProbe {
     @Override
     public void onIterationDone(Object model) {
         record("iteration " + names.apply(model));
+    }
+
+    @Override
+    public void onIterationStart(Object model) {
+        record("start " + names.apply(model));
     }
 
     private synchronized void record(String event) {
