@@ -159,6 +159,10 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void startEndpoint(PrometheusMeterRegistry prometheus) {
+        if (config.endpointRefusal().isPresent()) {
+            // Fail closed, and quietly: the parser's one warning line already said the endpoint will not start.
+            return;
+        }
         try {
             endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
         } catch (IOException | RuntimeException e) {

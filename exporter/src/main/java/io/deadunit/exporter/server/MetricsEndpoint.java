@@ -68,10 +68,11 @@ public final class MetricsEndpoint implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
-        Optional<String> missing = config.missingSecurityPartner();
-        if (missing.isPresent()) {
-            throw new IOException(partnerOf(missing.get()) + " is set but " + missing.get()
-                    + " is missing or invalid, so the endpoint will not serve without the protection asked for.");
+        // Fail closed: any security key given (even one whose value was refused) means exactly that protection or
+        // nothing; never plain HTTP because a keystore was missing.
+        Optional<String> refusal = config.endpointRefusal();
+        if (refusal.isPresent()) {
+            throw new IOException(refusal.get() + ".");
         }
         Authenticator credentials = config.basicAuth() ? passwordCheck(config) : null;
         SSLContext tls = config.tls()
@@ -147,17 +148,6 @@ public final class MetricsEndpoint implements AutoCloseable {
             message = "cannot listen on " + address + " (" + reason + "); check the host= and port= keys.";
         }
         return new IOException(message, e);
-    }
-
-    private static String partnerOf(String key) {
-        switch (key) {
-            case "passwordFile":
-                return "user";
-            case "user":
-                return "passwordFile";
-            default:
-                return "keystore";
-        }
     }
 
     private static String hostPort(String host, int port) {
