@@ -12,6 +12,7 @@ import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.report.DeadUnitsReport;
+import io.deadunit.exporter.server.DeadUnitsSource;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -164,20 +166,34 @@ public final class Exporter implements AutoCloseable {
             return;
         }
         try {
-            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
+            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), deadUnitsSource());
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
         }
     }
 
-    /** A failure is counted and logged once like any other; the HTTP client only gets a 500. */
-    private String deadUnitsJson(String model, String layer) {
-        try {
-            return deadUnits.json(model, layer);
-        } catch (RuntimeException e) {
-            health.recordError("rendering " + MetricsEndpoint.DEADUNITS_PATH, e);
-            throw e;
-        }
+    /** A failure is counted and logged once like any other; the HTTP client only gets a 500 or a cut answer. */
+    private DeadUnitsSource deadUnitsSource() {
+        return new DeadUnitsSource() {
+            @Override
+            public String json(String model, String layer) {
+                StringBuilder out = new StringBuilder();
+                write(model, layer, out);
+                return out.toString();
+            }
+
+            @Override
+            public void write(String model, String layer, Appendable out) {
+                try {
+                    deadUnits.write(model, layer, out);
+                } catch (UncheckedIOException clientGone) {
+                    throw clientGone; // the scraper went away: not the agent's failure
+                } catch (RuntimeException e) {
+                    health.recordError("rendering " + MetricsEndpoint.DEADUNITS_PATH, e);
+                    throw e;
+                }
+            }
+        };
     }
 
     private void expunge() {

@@ -23,10 +23,12 @@ import java.util.Map;
  * that the Prometheus client's {@code MetricsHandler}, the {@link RequestGate} and our handlers run unchanged.
  * Every answer closes the connection ({@code Connection: close}): scrapes come seconds apart, and a connection that
  * ends with its answer cannot be held idle by a client. A body of unknown length ({@code sendResponseHeaders(code,
- * 0)}) is delimited by the close.
+ * 0)}) is chunked for HTTP/1.1 (delimited by the close for HTTP/1.0), and ends only when the exchange is closed.
  */
 final class SocketExchange extends HttpExchange {
     private static final InputStream NO_BODY = InputStream.nullInputStream();
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final RequestHead head;
     private final Socket socket;
@@ -100,24 +102,73 @@ final class SocketExchange extends HttpExchange {
                 h.append(e.getKey()).append(": ").append(value.replaceAll("[\r\n]", " ")).append("\r\n");
             }
         }
+        boolean chunked = length == 0 && !head && "HTTP/1.1".equals(this.head.protocol);
         if (length > 0) {
             h.append("Content-Length: ").append(length).append("\r\n");
         } else if (length < 0 && !head) {
             h.append("Content-Length: 0\r\n");
+        } else if (chunked) {
+            h.append("Transfer-Encoding: chunked\r\n");
         }
         h.append("Connection: close\r\n\r\n");
         out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
-        body = head || length < 0 ? OutputStream.nullOutputStream() : new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
+        if (head || length < 0) {
+            body = OutputStream.nullOutputStream();
+        } else if (chunked) {
+            body = new Chunked(out);
+        } else {
+            body = new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
 
-            @Override
-            public void close() throws IOException {
-                flush();
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+    }
+
+    /**
+     * HTTP/1.1 chunked body: a body of unknown length whose end the client can tell from a cut connection. Only a
+     * completed exchange ({@link #close}) writes the last chunk.
+     */
+    private static final class Chunked extends FilterOutputStream {
+        private boolean ended;
+
+        Chunked(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
             }
-        };
+            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(b, off, len);
+            out.write(CRLF);
+        }
+
+        /** Flushes only: the handler closing its stream does not end the body; {@link #end} does. */
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        void end() throws IOException {
+            if (!ended) {
+                ended = true;
+                out.write(LAST_CHUNK);
+            }
+        }
     }
 
     /** Sends what is buffered and ends the connection's output; the {@link SocketServer} closes the socket. */
@@ -130,6 +181,9 @@ final class SocketExchange extends HttpExchange {
         try {
             if (responseCode < 0) {
                 sendResponseHeaders(500, -1);
+            }
+            if (body instanceof Chunked) {
+                ((Chunked) body).end();
             }
             out.flush();
             socket.shutdownOutput();

@@ -224,11 +224,10 @@ final class SocketServer implements AutoCloseable {
                 }
                 inHead = false;
                 SocketExchange exchange = new SocketExchange(head, socket);
-                try {
-                    router.serve(exchange);
-                } finally {
-                    exchange.close();
-                }
+                // Closed (answer completed) only when the handler returns; a handler that throws leaves the answer
+                // cut, and the socket is closed below without ending it.
+                router.serve(exchange);
+                exchange.close();
                 linger(in);
             } catch (IOException | RuntimeException e) {
                 // The client went away, sent garbage or ran out of time: nothing to report, nobody to tell.
