@@ -167,6 +167,7 @@ public final class Exporter implements AutoCloseable {
         }
         try {
             endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), deadUnitsSource());
+            endpoint.warnings().forEach(log::println);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
         }

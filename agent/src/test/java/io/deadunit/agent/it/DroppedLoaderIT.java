@@ -3,12 +3,7 @@ package io.deadunit.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deadunit.agent.it.fixtures.DropLoaderLauncher;
-import java.io.File;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,92 +12,90 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, finding 3: the agent never pins a class loader or a model. A launcher loads DL4J's network classes
- * and a trainer through its own loader (as notebooks, REPLs and redeploying servers do), trains, then drops
- * loader and model: the loader's weak reference clears while the agent runs, and the dropped model's series leave
- * the endpoint. (ND4J, whose native threads and caches are process-wide, sits on the system class path, as it
- * would in a server's shared libraries.)
+ * Issue 12, finding 3: the agent never pins a class loader or a model. Notebooks, REPLs and redeploying servers
+ * create and drop loaders and models while the agent runs: their weak references must clear, and a collected
+ * model's series must leave the endpoint.
  */
 class DroppedLoaderIT {
-    private static final Duration SERIES_GONE_WITHIN = Duration.ofSeconds(20);
+    private static final List<String> DL4J_CLASSES = List.of(
+            "org.deeplearning4j.nn.multilayer.MultiLayerNetwork", "org.deeplearning4j.nn.graph.ComputationGraph",
+            "org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer", "org.deeplearning4j.nn.layers.OutputLayer",
+            "org.deeplearning4j.nn.layers.convolution.ConvolutionLayer", "org.deeplearning4j.nn.layers.recurrent.LSTM",
+            "org.nd4j.linalg.activations.impl.ActivationReLU");
 
+    /** A loader holding DL4J (matched, read and instrumented by the agent, bridge included) is collected. */
     @Test
-    void aDroppedLoaderAndModelAreCollectedAndTheirSeriesLeave() throws Exception {
+    void aDroppedLoaderHoldingDl4jIsCollected() throws Exception {
         Path dir = ItEnv.runDir("DroppedLoader");
-        int port = ItEnv.freePort();
-        List<String> child = new ArrayList<>();
-        List<String> shared = new ArrayList<>();
-        shared.add(Paths.get(DropLoaderLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString());
-        for (String entry : ItEnv.trainerClassPath().split(File.pathSeparator)) {
-            String name = Paths.get(entry).getFileName().toString();
-            // DL4J's network classes and the trainer live and die with the dropped loader.
-            (name.startsWith("deeplearning4j-") || entry.equals(ItEnv.examplesClasses().toString())
-                    ? child : shared).add(entry);
-        }
-        assertThat(child).anyMatch(e -> e.contains("deeplearning4j-nn"));
-        List<String> command = List.of(ItEnv.javaExecutable().toString(),
-                "-javaagent:" + ItEnv.agentJar() + "=port=" + port + ",sampleEvery=1,window=5",
-                "-cp", String.join(File.pathSeparator, shared),
-                DropLoaderLauncher.class.getName(), String.join(File.pathSeparator, child),
-                "io.deadunit.examples.DeadLayerTrainer", "--deadUnits", "5", "--iterations", "20", "--hold");
-        Path out = dir.resolve("stdout.txt");
-        Path err = dir.resolve("stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        builder.environment().put("DEADUNIT_SUMMARY", "false");
-        Process process = builder.start();
+        Path launcherClasses = Paths.get(DropLoaderLauncher.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
+        List<String> command = new ArrayList<>(List.of(ItEnv.javaExecutable().toString(),
+                "-javaagent:" + ItEnv.agentJar() + "=port=" + ItEnv.freePort(),
+                "-cp", launcherClasses.toString(), DropLoaderLauncher.class.getName(), ItEnv.trainerClassPath()));
+        command.addAll(DL4J_CLASSES);
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
         try {
-            awaitLine(process, out, err, "TRAINING_DONE", Duration.ofSeconds(120));
-            PrometheusText before = PrometheusText.parse(scrape(port));
-            assertThat(before.value("dl4j_layer_units", Map.of("layer", "hidden1"))).isEqualTo(32);
-
-            OutputStream stdin = process.getOutputStream();
-            stdin.write("drop\n".getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-            awaitLine(process, out, err, "LOADER_COLLECTED", Duration.ofSeconds(60));
-
-            assertThat(Files.readString(out)).as("stdout; stderr: " + Files.readString(err))
-                    .contains("LOADER_COLLECTED true");
-            long deadline = System.nanoTime() + SERIES_GONE_WITHIN.toNanos();
-            PrometheusText after = PrometheusText.parse(scrape(port));
-            while (!after.find("dl4j_layer_units").isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                after = PrometheusText.parse(scrape(port));
-            }
-            assertThat(after.find("dl4j_layer_units")).as("layer series of the collected model").isEmpty();
-            assertThat(after.value("deadunit_agent_errors_total", Map.of())).isZero();
-
-            stdin.close();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(dir.resolve("stdout.txt"));
+            assertThat(out).as("stdout; stderr: " + Files.readString(dir.resolve("stderr.txt")))
+                    .contains("LOADED " + DL4J_CLASSES.size()).contains("LOADER_COLLECTED true");
             assertThat(process.exitValue()).isZero();
         } finally {
             process.destroyForcibly();
         }
     }
 
-    private static void awaitLine(Process process, Path out, Path err, String marker, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.readString(out).contains(marker)) {
-            assertThat(process.isAlive()).as("alive, waiting for %s; stderr: %s", marker, Files.readString(err))
-                    .isTrue();
-            assertThat(System.nanoTime()).as(marker + " in time").isLessThan(deadline);
-            Thread.sleep(100);
+    /** A dropped model and its layers (which hold its parameters) are collected; its series leave the endpoint. */
+    @Test
+    void aDroppedModelIsCollectedAndItsSeriesLeave() throws Exception {
+        try (ForkedTrainer t = ForkedTrainer.trainer("DropModelTrainer")
+                .agentArgs("sampleEvery=1,window=5")
+                .env("DEADUNIT_SUMMARY", "false")
+                .args("--iterations", "10")
+                .start()) {
+            awaitLine(t, "FIRST_TRAINED");
+            PrometheusText before = t.scrape();
+            assertThat(layersOf(before)).contains("first-hidden");
+
+            OutputStream stdin = t.process().getOutputStream();
+            stdin.write("drop\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            t.awaitDone();
+            assertThat(t.stdoutLines()).as(t.describe()).contains("MODEL_COLLECTED true", "LAYER_COLLECTED true");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            PrometheusText after = t.scrape();
+            while (layersOf(after).contains("first-hidden") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                after = t.scrape();
+            }
+            assertThat(layersOf(after)).as("layers with series after the first model was collected")
+                    .doesNotContain("first-hidden", "first-output").contains("second-hidden");
+            assertThat(after.value("deadunit_agent_errors_total", Map.of())).isZero();
+            assertThat(t.finish()).isZero();
         }
     }
 
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                        .timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
+    private static Set<String> layersOf(PrometheusText metrics) {
+        Set<String> layers = new TreeSet<>();
+        metrics.find("dl4j_layer_units").forEach(s -> layers.add(s.label("layer")));
+        return layers;
+    }
+
+    private static void awaitLine(ForkedTrainer t, String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!t.stdoutLines().contains(marker)) {
+            assertThat(t.process().isAlive()).as("alive, waiting for " + marker + t.describe()).isTrue();
+            assertThat(System.nanoTime()).as(marker + " in time" + t.describe()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 }

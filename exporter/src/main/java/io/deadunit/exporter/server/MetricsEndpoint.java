@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,10 +41,13 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final SocketServer server;
     private final String baseUrl;
+    private final List<String> warnings;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MetricsEndpoint(SocketServer server, String scheme, String host) {
+    private MetricsEndpoint(SocketServer server, String scheme, AgentConfig config) {
         this.server = server;
+        this.warnings = EndpointWarnings.of(config);
+        String host = config.host();
         this.baseUrl = scheme + "://" + hostPort(host, server.port());
     }
 
@@ -87,10 +91,18 @@ public final class MetricsEndpoint implements AutoCloseable {
                 deadUnits == null ? Set.of(METRICS_PATH) : Set.of(METRICS_PATH, DEADUNITS_PATH));
         try {
             SocketServer server = SocketServer.start(new InetSocketAddress(config.host(), config.port()), tls, router);
-            return new MetricsEndpoint(server, tls != null ? "https" : "http", config.host());
+            return new MetricsEndpoint(server, tls != null ? "https" : "http", config);
         } catch (IOException | RuntimeException e) {
             throw startFailure(config, e);
         }
+    }
+
+    /**
+     * Lines for the operator, each starting {@code deadunit:}: the endpoint is reachable from other machines
+     * without TLS or auth, a password file is readable by other users. Print them once.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The bound port; differs from the configured one when that was 0. */
