@@ -2,6 +2,7 @@ package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.health.AgentHealth;
+import io.deadunit.exporter.health.OffThreadLines;
 import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.meters.AgentMeters;
@@ -47,6 +48,7 @@ public final class Exporter implements AutoCloseable {
     /** JMX domain of the meters' MBeans. */
     public static final String JMX_DOMAIN = "deadunit";
     private static final long EXPUNGE_PERIOD_SECONDS = 5;
+    private static final long LINES_FLUSH_MILLIS = 200;
 
     private final AgentConfig config;
     private final AgentHealth health;
@@ -58,6 +60,7 @@ public final class Exporter implements AutoCloseable {
     private final DeadUnitsReport deadUnits;
     private final ScheduledExecutorService housekeeping;
     private final PrintStream log;
+    private final OffThreadLines lines;
     private volatile JmxMeterRegistry jmx;
     private volatile MetricsEndpoint endpoint;
     private volatile AgentMBeanRegistration control;
@@ -78,14 +81,16 @@ public final class Exporter implements AutoCloseable {
     private Exporter(AgentConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
-        this.health = new AgentHealth(log);
+        // Lines that training threads cause (first error, diagnoses) are written off those threads.
+        this.lines = new OffThreadLines(log);
+        this.health = new AgentHealth(lines);
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
         publisher = new MeterPublisher(registry, Optional.empty());
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
-                new Diagnostics(config.diagnoseAt(), log::println));
+                new Diagnostics(config.diagnoseAt(), lines));
         new AgentMeters(health, monitors).bindTo(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -228,6 +233,7 @@ public final class Exporter implements AutoCloseable {
 
     /** The per-layer report for stderr at exit, empty when nothing was observed. */
     public String summary() {
+        lines.flush(LINES_FLUSH_MILLIS); // diagnoses first, then the summary
         return ExitSummary.render(monitors.models());
     }
 
@@ -235,6 +241,7 @@ public final class Exporter implements AutoCloseable {
     public void close() {
         // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop.
         awaitPublishing(Duration.ofMillis(500));
+        lines.flush(LINES_FLUSH_MILLIS);
         housekeeping.shutdownNow();
         if (control != null) {
             control.close();
