@@ -179,8 +179,15 @@ class EndpointSecurityTest {
         endpoint = MetricsEndpoint.start(AgentConfig.builder().port(0).keystore(keystore)
                 .keystorePasswordFile(passwordFile).build(), TestRegistries.oneCounter());
         Http tlsHttp = new Http(trustingClient(keystore));
-        // Warm up the client's TLS (the first handshake in a JVM is slow for reasons of its own).
+        // Warm up the client's TLS (the first handshake in a JVM is slow for reasons of its own), then measure what
+        // a request takes on this machine right now: the bound is 1 s beyond that.
         assertThat(tlsHttp.get(endpoint.healthUrl()).statusCode()).isEqualTo(200);
+        long baseline = Long.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            assertThat(tlsHttp.get(endpoint.healthUrl()).statusCode()).isEqualTo(200);
+            baseline = Math.min(baseline, (System.nanoTime() - start) / 1_000_000);
+        }
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 100; i++) {
@@ -194,7 +201,8 @@ class EndpointSecurityTest {
             HttpResponse<String> health = tlsHttp.get(endpoint.healthUrl());
 
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("unloaded: " + baseline + " ms")
+                    .isLessThan(1000 + baseline);
         } finally {
             for (Socket s : held) {
                 s.close();

@@ -41,6 +41,7 @@ class SlowClientsTest {
     @Test
     void twoHundredConnectionsSendingPartialHeadersDoNotStallHealthOrMetrics() throws Exception {
         endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        measureBaseline();
         for (int i = 0; i < 200; i++) {
             // Half the connections say nothing at all, half stop in the middle of a header.
             held.add(open(i % 2 == 0 ? "" : "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "));
@@ -53,6 +54,7 @@ class SlowClientsTest {
     @Test
     void moreHalfOpenConnectionsThanTheLimitStillLeaveRoomForTheProbe() throws Exception {
         endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        measureBaseline();
         for (int i = 0; i < SocketServer.MAX_CONNECTIONS + 50; i++) {
             held.add(open("GET /-/healthy HTTP/1.1\r\n"));
         }
@@ -121,12 +123,28 @@ class SlowClientsTest {
         return s;
     }
 
+    /**
+     * Within 1 s of what the same request takes on this machine right now without the slow clients (measured
+     * first): a loaded build machine slows every request, the stall this guards against lasts seconds.
+     */
     private void assertAnswersQuickly(String url) {
+        long millis = timed(url);
+
+        assertThat(millis).as("answer time of " + url + " (unloaded: " + baselineMillis + " ms)")
+                .isLessThan(ANSWER_MILLIS + baselineMillis);
+    }
+
+    private long baselineMillis;
+
+    private void measureBaseline() {
+        baselineMillis = Math.min(timed(endpoint.healthUrl()), timed(endpoint.healthUrl()));
+    }
+
+    private long timed(String url) {
         long start = System.nanoTime();
         HttpResponse<String> response = http.get(url);
         long millis = (System.nanoTime() - start) / 1_000_000;
-
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(millis).as("answer time of " + url).isLessThan(ANSWER_MILLIS);
+        return millis;
     }
 }
