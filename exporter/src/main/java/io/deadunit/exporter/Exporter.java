@@ -3,6 +3,7 @@ package io.deadunit.exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.health.AgentHealth;
 import io.deadunit.exporter.health.AgentThreads;
+import io.deadunit.exporter.health.OffThreadLines;
 import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.meters.AgentMeters;
@@ -13,6 +14,7 @@ import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.report.DeadUnitsReport;
+import io.deadunit.exporter.server.DeadUnitsSource;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +49,7 @@ public final class Exporter implements AutoCloseable {
     /** JMX domain of the meters' MBeans. */
     public static final String JMX_DOMAIN = "deadunit";
     private static final long EXPUNGE_PERIOD_SECONDS = 5;
+    private static final long LINES_FLUSH_MILLIS = 200;
 
     private final AgentConfig config;
     private final AgentHealth health;
@@ -57,6 +61,7 @@ public final class Exporter implements AutoCloseable {
     private final DeadUnitsReport deadUnits;
     private final ScheduledExecutorService housekeeping;
     private final PrintStream log;
+    private final OffThreadLines lines;
     private volatile JmxMeterRegistry jmx;
     private volatile MetricsEndpoint endpoint;
     private volatile AgentMBeanRegistration control;
@@ -77,14 +82,16 @@ public final class Exporter implements AutoCloseable {
     private Exporter(AgentConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
-        this.health = new AgentHealth(log);
+        // Lines that training threads cause (first error, diagnoses) are written off those threads.
+        this.lines = new OffThreadLines(log);
+        this.health = new AgentHealth(lines);
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
         publisher = new MeterPublisher(registry, Optional.empty());
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
-                new Diagnostics(config.diagnoseAt(), log::println));
+                new Diagnostics(config.diagnoseAt(), lines));
         new AgentMeters(health, monitors).bindTo(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -157,21 +164,40 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void startEndpoint(PrometheusMeterRegistry prometheus) {
+        if (config.endpointRefusal().isPresent()) {
+            // Fail closed, and quietly: the parser's one warning line already said the endpoint will not start.
+            return;
+        }
         try {
-            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
+            endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), deadUnitsSource());
+            endpoint.warnings().forEach(log::println);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
         }
     }
 
-    /** A failure is counted and logged once like any other; the HTTP client only gets a 500. */
-    private String deadUnitsJson(String model, String layer) {
-        try {
-            return deadUnits.json(model, layer);
-        } catch (RuntimeException e) {
-            health.recordError("rendering " + MetricsEndpoint.DEADUNITS_PATH, e);
-            throw e;
-        }
+    /** A failure is counted and logged once like any other; the HTTP client only gets a 500 or a cut answer. */
+    private DeadUnitsSource deadUnitsSource() {
+        return new DeadUnitsSource() {
+            @Override
+            public String json(String model, String layer) {
+                StringBuilder out = new StringBuilder();
+                write(model, layer, out);
+                return out.toString();
+            }
+
+            @Override
+            public void write(String model, String layer, Appendable out) {
+                try {
+                    deadUnits.write(model, layer, out);
+                } catch (UncheckedIOException clientGone) {
+                    throw clientGone; // the scraper went away: not the agent's failure
+                } catch (RuntimeException e) {
+                    health.recordError("rendering " + MetricsEndpoint.DEADUNITS_PATH, e);
+                    throw e;
+                }
+            }
+        };
     }
 
     private void expunge() {
@@ -205,6 +231,7 @@ public final class Exporter implements AutoCloseable {
 
     /** The per-layer report for stderr at exit, empty when nothing was observed. */
     public String summary() {
+        lines.flush(LINES_FLUSH_MILLIS); // diagnoses first, then the summary
         return ExitSummary.render(monitors.models());
     }
 
@@ -212,6 +239,7 @@ public final class Exporter implements AutoCloseable {
     public void close() {
         // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop.
         awaitPublishing(Duration.ofMillis(500));
+        lines.flush(LINES_FLUSH_MILLIS);
         housekeeping.shutdownNow();
         if (control != null) {
             control.close();

@@ -132,4 +132,18 @@ class ExporterTest {
             assertThat(exporter.summary()).contains("multilayernetwork-0", "dense", "units     2", "dead     1");
         }
     }
+
+    /** Issue 12, finding 5: the summary (exit and JMX) never reads the open window the training thread writes. */
+    @Test
+    void theSummaryReadsClosedWindowsOnly() {
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(3).diagnoseAt(1).build();
+        Object model = new Object();
+        Object layer = new Object();
+        try (Exporter exporter = started(config)) {
+            observeOneWindow(exporter, model, layer); // one iteration of a window of 3: still open
+
+            assertThat(exporter.summary()).contains("dense", "units     2", "no window closed yet")
+                    .doesNotContain("dead ");
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.deadunit.exporter.monitor.MonitorRegistry;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -22,7 +23,13 @@ public final class Dl4jProbes implements TensorProbe {
     private final boolean observeTraining;
     private final boolean observeInference;
     private final int reviveEvery;
-    private final Map<ClassLoader, TensorProbe> byLoader = new WeakHashMap<>();
+    /**
+     * One adapter per DL4J loader. Both sides weak: an adapter's class lives in an {@link AdapterLoader} that
+     * holds the DL4J loader, so a strong value would keep its own weak key alive and pin every DL4J loader (and
+     * its classes and statics) ever seen. The adapters stay reachable through {@link #byClass}, whose values
+     * live in the DL4J classes themselves and go when they go.
+     */
+    private final Map<ClassLoader, WeakReference<TensorProbe>> byLoader = new WeakHashMap<>();
     private final ClassValue<TensorProbe> byClass = new ClassValue<TensorProbe>() {
         @Override
         protected TensorProbe computeValue(Class<?> type) {
@@ -86,7 +93,13 @@ public final class Dl4jProbes implements TensorProbe {
 
     private synchronized TensorProbe adapterFor(ClassLoader dl4jLoader) {
         ClassLoader key = dl4jLoader == null ? ClassLoader.getSystemClassLoader() : dl4jLoader;
-        return byLoader.computeIfAbsent(key, this::createAdapter);
+        WeakReference<TensorProbe> known = byLoader.get(key);
+        TensorProbe adapter = known == null ? null : known.get();
+        if (adapter == null) {
+            adapter = createAdapter(key);
+            byLoader.put(key, new WeakReference<>(adapter));
+        }
+        return adapter;
     }
 
     private TensorProbe createAdapter(ClassLoader dl4jLoader) {

@@ -8,6 +8,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -41,13 +45,36 @@ public final class BridgeInjector {
         return loader.getResource(resource) != null;
     }
 
+    /**
+     * A new empty file for the bridge, in a new directory only the process owner can enter ({@code rwx------}),
+     * itself owner-only ({@code rw-------}): in the shared temp directory another user could otherwise read it or,
+     * worse, swap it for classes of their own before the bootstrap loader opens it. Both are deleted at exit.
+     */
+    static Path privateJar() throws IOException {
+        Path dir;
+        Path jar;
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            dir = Files.createTempDirectory("deadunit-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            jar = Files.createFile(dir.resolve("bridge.jar"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            // Elsewhere (Windows) a new temp directory inherits the user profile's owner-only ACL.
+            dir = Files.createTempDirectory("deadunit-");
+            jar = Files.createFile(dir.resolve("bridge.jar"));
+        }
+        // Registered first, deleted last: the directory is empty by then.
+        dir.toFile().deleteOnExit();
+        jar.toFile().deleteOnExit();
+        return jar;
+    }
+
     synchronized void injectOnce() throws IOException, ReflectiveOperationException {
         if (injected) {
             return;
         }
         injected = true;
-        File jar = File.createTempFile("deadunit-bridge", ".jar");
-        jar.deleteOnExit();
+        File jar = privateJar().toFile();
         try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
             for (Class<?> type : BRIDGE) {
                 String entry = type.getName().replace('.', '/') + ".class";

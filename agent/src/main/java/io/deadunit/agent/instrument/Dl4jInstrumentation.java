@@ -22,7 +22,6 @@ import net.bytebuddy.utility.JavaModule;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
@@ -52,8 +51,10 @@ public final class Dl4jInstrumentation {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener(health))
                 // Matching reads class hierarchies: cache what was read, per class loader, or DL4J's thousands of
-                // classes make start-up seconds slower.
-                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
+                // classes make start-up seconds slower. Loaders are held weakly (cache and class-file locators),
+                // so that a dropped loader can be collected.
+                .with(new WeakTypePoolCache())
+                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
                 .ignore(IgnoredPackages.matcher())
                 .type(layerTypes(), dl4jLoaders)
                 .transform(visiting(

@@ -3,7 +3,9 @@ package io.deadunit.exporter.config;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.StringJoiner;
 
@@ -19,9 +21,12 @@ import java.util.StringJoiner;
 public final class AgentConfig {
     /** Every key, {@code null} for an optional key that is unset. */
     private final Map<ConfigKey<?>, Object> values;
+    /** Keys given with a value that was refused: they keep their default, but they were asked for. */
+    private final Set<ConfigKey<?>> rejected;
 
     private AgentConfig(Builder b) {
         this.values = new HashMap<>(b.values);
+        this.rejected = Set.copyOf(b.rejected);
     }
 
     public static AgentConfig defaults() {
@@ -36,6 +41,7 @@ public final class AgentConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
+        b.rejected.addAll(rejected);
         return b;
     }
 
@@ -48,6 +54,27 @@ public final class AgentConfig {
     /** The key's value, empty when unset. */
     public <T> Optional<T> find(ConfigKey<T> key) {
         return Optional.ofNullable(get(key));
+    }
+
+    /**
+     * The key was given with a value that was refused (e.g. {@code keystore=/nonexistent.p12}): it holds its
+     * default, but a security rule must still see that it was asked for (see {@link SecurityGroup}).
+     */
+    public boolean rejected(ConfigKey<?> key) {
+        return rejected.contains(key);
+    }
+
+    /** The key has a value other than "unset", or was given with a refused one. */
+    public boolean given(ConfigKey<?> key) {
+        return values.get(key) != null || rejected.contains(key);
+    }
+
+    /**
+     * Why the metrics endpoint must not start (a security key given but unusable, half a pair), as one phrase for
+     * a warning; empty when it may start. See {@link KeyGroups#ENDPOINT_SECURITY}.
+     */
+    public Optional<String> endpointRefusal() {
+        return KeyGroups.ENDPOINT_SECURITY.refusal(this);
     }
 
     /** {@code false}: the agent installs nothing and training runs untouched. */
@@ -137,9 +164,9 @@ public final class AgentConfig {
     }
 
     /**
-     * The key that is missing from a security pair the user started (e.g. {@code passwordFile} when only
-     * {@code user} is set), or empty when every pair is complete or absent. A lone {@code keystorePasswordFile}
-     * asks for nothing and is not reported here.
+     * The key that is missing (unset or refused) from a security pair the user started (e.g. {@code passwordFile}
+     * when only {@code user} is set, {@code keystore} when only {@code keystorePasswordFile} is), or empty when
+     * every pair is complete or absent.
      */
     public Optional<String> missingSecurityPartner() {
         return KeyGroups.missingSecurityPartner(this);
@@ -147,12 +174,13 @@ public final class AgentConfig {
 
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof AgentConfig && values.equals(((AgentConfig) o).values);
+        return this == o || o instanceof AgentConfig && values.equals(((AgentConfig) o).values)
+                && rejected.equals(((AgentConfig) o).rejected);
     }
 
     @Override
     public int hashCode() {
-        return values.hashCode();
+        return values.hashCode() * 31 + rejected.hashCode();
     }
 
     /** Holds no secrets (only paths), so it is safe to log. */
@@ -160,7 +188,7 @@ public final class AgentConfig {
     public String toString() {
         StringJoiner s = new StringJoiner(", ", "AgentConfig{", "}");
         for (ConfigKey<?> key : ConfigKey.all()) {
-            s.add(key.key() + "=" + key.shown(values.get(key)));
+            s.add(key.key() + "=" + (rejected.contains(key) ? "refused" : key.shown(values.get(key))));
         }
         return s.toString();
     }
@@ -171,6 +199,7 @@ public final class AgentConfig {
      */
     public static final class Builder {
         private final Map<ConfigKey<?>, Object> values = new HashMap<>();
+        private final Set<ConfigKey<?>> rejected = new HashSet<>();
 
         private Builder() {
             for (ConfigKey<?> key : ConfigKey.all()) {
@@ -181,12 +210,20 @@ public final class AgentConfig {
         /** {@code null} clears an optional key. Paths are not checked here; whoever opens the file reports it. */
         public <T> Builder set(ConfigKey<T> key, T value) {
             values.put(Objects.requireNonNull(key), key.check(value));
+            rejected.remove(key);
             return this;
         }
 
         /** Parses the text as the key's value; {@link IllegalArgumentException} when it is not one. */
         <T> Builder parse(ConfigKey<T> key, String text) {
             values.put(key, key.parse(text));
+            rejected.remove(key);
+            return this;
+        }
+
+        /** The key was given with a value that was refused: it keeps its default but counts as asked for. */
+        Builder reject(ConfigKey<?> key) {
+            rejected.add(key);
             return this;
         }
 

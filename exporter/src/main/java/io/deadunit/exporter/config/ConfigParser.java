@@ -84,6 +84,10 @@ public final class ConfigParser {
                 builder.parse(key, setting.value());
             } catch (RuntimeException bad) {
                 problems.badValue(setting, key);
+                if (KeyGroups.guards(key)) {
+                    // A refused security key still asks for protection: the group fails closed on it.
+                    builder.reject(key);
+                }
             }
         }
         return builder.build();

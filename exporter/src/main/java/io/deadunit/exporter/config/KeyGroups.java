@@ -5,45 +5,43 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Rules that span several keys, checked after every key has its own valid value: today the security pairs
- * ({@code user} + {@code passwordFile} for basic auth, {@code keystore} + {@code keystorePasswordFile} for TLS).
+ * Rules that span several keys, checked after every key has its own value: today the metrics endpoint's security
+ * group ({@code user} + {@code passwordFile} for basic auth, {@code keystore} + {@code keystorePasswordFile} for
+ * TLS), which fails closed (see {@link SecurityGroup}). A new group of keys guarding something else declares its
+ * own {@link SecurityGroup} here and adds its refusal to {@link #problems}.
  *
- * <p>Half a pair is kept in the config on purpose (see {@link AgentConfig}): the parser reports it, and the endpoint
- * asks {@link #missingSecurityPartner} and refuses to serve rather than serve without the protection asked for.
+ * <p>Half a pair, and a security key whose value was refused, are kept in the config on purpose (see
+ * {@link AgentConfig#rejected}): the parser reports them on its one warning line, and the endpoint refuses to serve
+ * rather than serve without the protection asked for.
  */
-final class KeyGroups {
+public final class KeyGroups {
+    public static final SecurityGroup ENDPOINT_SECURITY = new SecurityGroup("the metrics endpoint",
+            SecurityGroup.pair("basic auth", ConfigKey.USER, ConfigKey.PASSWORD_FILE),
+            SecurityGroup.pair("TLS", ConfigKey.KEYSTORE, ConfigKey.KEYSTORE_PASSWORD_FILE));
+
     private KeyGroups() {
+    }
+
+    /** The key belongs to a security group, so a refused value for it must be remembered (fail closed). */
+    static boolean guards(ConfigKey<?> key) {
+        return ENDPOINT_SECURITY.keys().contains(key);
     }
 
     /** One phrase per broken rule, for the parser's warning line. */
     static List<String> problems(AgentConfig config) {
         List<String> problems = new ArrayList<>();
-        if (config.find(ConfigKey.USER).isPresent() != config.find(ConfigKey.PASSWORD_FILE).isPresent()) {
-            problems.add("basic auth needs both user and passwordFile, so the metrics endpoint will not start");
-        }
-        boolean keystore = config.find(ConfigKey.KEYSTORE).isPresent();
-        boolean keystorePassword = config.find(ConfigKey.KEYSTORE_PASSWORD_FILE).isPresent();
-        if (keystore && !keystorePassword) {
-            problems.add("TLS needs both keystore and keystorePasswordFile, so the metrics endpoint will not start");
-        }
-        if (!keystore && keystorePassword) {
-            problems.add("keystorePasswordFile without keystore is ignored");
-        }
+        ENDPOINT_SECURITY.refusal(config).ifPresent(problems::add);
         return problems;
     }
 
     /** See {@link AgentConfig#missingSecurityPartner()}. */
     static Optional<String> missingSecurityPartner(AgentConfig config) {
-        boolean user = config.find(ConfigKey.USER).isPresent();
-        boolean passwordFile = config.find(ConfigKey.PASSWORD_FILE).isPresent();
-        if (user && !passwordFile) {
-            return Optional.of(ConfigKey.PASSWORD_FILE.key());
-        }
-        if (!user && passwordFile) {
-            return Optional.of(ConfigKey.USER.key());
-        }
-        if (config.find(ConfigKey.KEYSTORE).isPresent() && config.find(ConfigKey.KEYSTORE_PASSWORD_FILE).isEmpty()) {
-            return Optional.of(ConfigKey.KEYSTORE_PASSWORD_FILE.key());
+        for (ConfigKey<?>[] pair : new ConfigKey<?>[][] {{ConfigKey.USER, ConfigKey.PASSWORD_FILE},
+                {ConfigKey.KEYSTORE, ConfigKey.KEYSTORE_PASSWORD_FILE}}) {
+            Optional<ConfigKey<?>> missing = SecurityGroup.pair("", pair[0], pair[1]).missing(config);
+            if (missing.isPresent()) {
+                return Optional.of(missing.get().key());
+            }
         }
         return Optional.empty();
     }

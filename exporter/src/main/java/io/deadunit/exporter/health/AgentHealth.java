@@ -1,6 +1,7 @@
 package io.deadunit.exporter.health;
 
 import java.io.PrintStream;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,9 +14,14 @@ public final class AgentHealth {
     private final LongAdder observedCalls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicBoolean logged = new AtomicBoolean();
-    private final PrintStream log;
+    private final Consumer<String> log;
 
     public AgentHealth(PrintStream log) {
+        this(log::println);
+    }
+
+    /** @param log where the first error's line goes; the agent passes {@link OffThreadLines}, never blocking */
+    public AgentHealth(Consumer<String> log) {
         this.log = log;
     }
 
@@ -33,7 +39,7 @@ public final class AgentHealth {
     public void recordError(String where, Throwable error) {
         errors.increment();
         if (logged.compareAndSet(false, true)) {
-            log.println("deadunit: internal error in " + where + ": " + error
+            log.accept("deadunit: internal error in " + where + ": " + error
                     + " (training continues; further errors are only counted in deadunit_agent_errors_total)");
         }
     }

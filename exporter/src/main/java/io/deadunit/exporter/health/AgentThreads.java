@@ -22,7 +22,12 @@ public final class AgentThreads {
 
     /** A daemon thread of the agent's, counted in {@link #cpuSeconds()}. */
     public static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(() -> {
+        return daemon(task, name, 0);
+    }
+
+    /** The same with its own stack size in bytes (0: the JVM's default). */
+    public static Thread daemon(Runnable task, String name, long stackBytes) {
+        Thread thread = new Thread(null, () -> {
             LIVE.add(Thread.currentThread());
             try {
                 task.run();
@@ -30,7 +35,7 @@ public final class AgentThreads {
                 ENDED_NANOS.add(Math.max(0, currentThreadCpuNanos()));
                 LIVE.remove(Thread.currentThread());
             }
-        }, name);
+        }, name, stackBytes);
         thread.setDaemon(true);
         return thread;
     }

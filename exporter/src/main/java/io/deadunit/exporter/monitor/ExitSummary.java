@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The short per-layer report printed on stderr when the JVM exits. */
+/**
+ * The short per-layer report printed on stderr when the JVM exits (and returned by the JMX {@code summary()}). It
+ * reads only closed, immutable window snapshots, never the open window, which is not thread-safe.
+ */
 public final class ExitSummary {
     private ExitSummary() {
     }
@@ -21,8 +24,15 @@ public final class ExitSummary {
             List<LayerMonitor> layers = new ArrayList<>(model.layers());
             layers.sort(Comparator.comparingInt(layer -> layer.descriptor().index()));
             for (LayerMonitor layer : layers) {
-                LayerSnapshot s = layer.latest();
+                // Closed windows only: the open one belongs to the training thread, which may still be writing it
+                // (a JMX call during training; an exit while a worker thread trains).
+                LayerSnapshot s = layer.snapshot();
                 if (s == null) {
+                    if (layer.units() >= 0) {
+                        out.append(String.format(Locale.ROOT, "  %-22s %-16s %-24s units %5d  no window closed yet%n",
+                                model.name(), layer.descriptor().name(),
+                                layer.descriptor().type() + "/" + layer.descriptor().activation(), layer.units()));
+                    }
                     continue;
                 }
                 out.append(String.format(Locale.ROOT,

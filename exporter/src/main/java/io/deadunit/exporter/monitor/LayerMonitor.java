@@ -165,12 +165,6 @@ public final class LayerMonitor {
         return snapshot;
     }
 
-    /** The last closed window, or else the open one: for the exit summary of short runs. */
-    public LayerSnapshot latest() {
-        LayerSnapshot closed = snapshot;
-        return closed != null ? closed : window.peek();
-    }
-
     public long forwardNonFiniteTotal() {
         return window.forwardNonFiniteTotal();
     }

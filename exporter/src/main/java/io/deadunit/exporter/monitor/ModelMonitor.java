@@ -1,5 +1,6 @@
 package io.deadunit.exporter.monitor;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +18,8 @@ public final class ModelMonitor {
     private final List<LayerMonitor> layers = new CopyOnWriteArrayList<>();
     private volatile long windowsClosed;
 
-    private volatile Object[] registeredLayers = new Object[0];
+    /** Weak: the layer monitors (values of a weak map keyed by these layers) reach this monitor. */
+    private volatile WeakReference<?>[] registeredLayers = new WeakReference<?>[0];
     private volatile long iterations;
     private volatile long inferencePasses;
     private volatile double score = Double.NaN;
@@ -59,20 +61,25 @@ public final class ModelMonitor {
     /**
      * Remembers which application layers were registered for this model. DL4J may swap layers after
      * {@code init()}, even inside the same array (TransferLearning wraps them in FrozenLayer that way), and the
-     * new ones need monitors. Holding them is no leak: this monitor is dropped once the model is collected.
+     * new ones need monitors. Held weakly: a layer monitor reaches this monitor, and a strong reference here
+     * would keep the layer (its weak key) and its parameters alive for ever.
      */
     public void layersRegistered(Object[] layers) {
-        registeredLayers = layers.clone();
+        WeakReference<?>[] held = new WeakReference<?>[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            held[i] = new WeakReference<>(layers[i]);
+        }
+        registeredLayers = held;
     }
 
     /** Whether {@code layers} holds exactly the layers registered last, compared by identity. */
     public boolean hasRegistered(Object[] layers) {
-        Object[] registered = registeredLayers;
+        WeakReference<?>[] registered = registeredLayers;
         if (layers == null || layers.length != registered.length) {
             return false;
         }
         for (int i = 0; i < layers.length; i++) {
-            if (layers[i] != registered[i]) {
+            if (layers[i] != registered[i].get()) {
                 return false;
             }
         }

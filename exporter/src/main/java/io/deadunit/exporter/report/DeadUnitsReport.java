@@ -16,14 +16,24 @@ import java.util.function.Supplier;
  * every unit's firing rate, as JSON ({@code docs/metrics.md}, "Which units"). Served at {@code /deadunits} and by
  * the JMX operation; per-unit data has no place in Prometheus labels.
  *
- * <p>Built on demand from the immutable snapshots, off the training thread. Size stays bounded: rates are rounded
- * to 4 decimals, and at most {@code unitBudget} units are detailed per report; layers past the budget keep their
- * header with {@code "truncated":true} and can be asked for one by one with the {@code model}/{@code layer}
- * filters.
+ * <p>Built on demand from the immutable snapshots, off the training thread, and streamed ({@link #write}): the
+ * endpoint never holds the document. Size stays bounded: rates are rounded to 4 decimals, at most
+ * {@code unitBudget} units are detailed per report, and the document never exceeds {@code byteBudget} bytes of
+ * UTF-8 (each layer is detailed only if its worst case still fits). Layers past a budget keep their header with
+ * {@code "truncated":true}, or are left out when not even that fits (the top-level {@code "truncated"} says so);
+ * they can be asked for one by one with the {@code model}/{@code layer} filters.
  */
 public final class DeadUnitsReport {
     /** Room for hundreds of wide layers; about 2 MB of JSON when most units are healthy. */
     public static final int DEFAULT_UNIT_BUDGET = 250_000;
+    /** The most a report writes: 250,000 units at their worst-case width fit. */
+    public static final long DEFAULT_BYTE_BUDGET = 16L << 20;
+    /** Largest header of a model or layer: four names of at most 100 characters, 4 bytes each, and numbers. */
+    static final int HEADER_BOUND = 2048;
+    /** Widest a unit can make a layer: 6 index lists of up to 7 digits and a comma, and its rate. */
+    static final int UNIT_BOUND = 48;
+    /** Room to close the document: brackets and the top-level truncated flag. */
+    private static final int CLOSING_BOUND = 64;
     private static final int RATE_SCALE = 10_000;
     private static final Comparator<LayerMonitor> BY_INDEX = Comparator
             .comparingInt((LayerMonitor l) -> l.descriptor().index())
@@ -31,17 +41,27 @@ public final class DeadUnitsReport {
 
     private final Supplier<List<ModelMonitor>> models;
     private final int unitBudget;
+    private final long byteBudget;
 
     public DeadUnitsReport(Supplier<List<ModelMonitor>> models) {
         this(models, DEFAULT_UNIT_BUDGET);
     }
 
     public DeadUnitsReport(Supplier<List<ModelMonitor>> models, int unitBudget) {
+        this(models, unitBudget, DEFAULT_BYTE_BUDGET);
+    }
+
+    /** @param byteBudget the most bytes a report may take; at least enough for an empty one */
+    public DeadUnitsReport(Supplier<List<ModelMonitor>> models, int unitBudget, long byteBudget) {
         if (unitBudget < 0) {
             throw new IllegalArgumentException("unitBudget must not be negative");
         }
+        if (byteBudget < CLOSING_BOUND * 2) {
+            throw new IllegalArgumentException("byteBudget must be at least " + CLOSING_BOUND * 2);
+        }
         this.models = models;
         this.unitBudget = unitBudget;
+        this.byteBudget = byteBudget;
     }
 
     /** Every model and layer. */
@@ -55,6 +75,18 @@ public final class DeadUnitsReport {
      */
     public String json(String model, String layer) {
         StringBuilder out = new StringBuilder(4096);
+        write(model, layer, out);
+        return out.toString();
+    }
+
+    /**
+     * Streams the report into {@code out}; an {@link java.io.IOException} of {@code out} (a client that went away)
+     * comes out as {@link java.io.UncheckedIOException}.
+     *
+     * @param model only the model with this name, or every model when null
+     * @param layer only layers with this name, or every layer when null
+     */
+    public void write(String model, String layer, Appendable out) {
         JsonWriter json = new JsonWriter(out);
         int budget = unitBudget;
         boolean truncated = false;
@@ -62,6 +94,10 @@ public final class DeadUnitsReport {
         for (ModelMonitor m : sortedModels()) {
             if (model != null && !model.equals(m.name())) {
                 continue;
+            }
+            if (!fits(json, HEADER_BOUND)) {
+                truncated = true;
+                break;
             }
             json.beginObject()
                     .name("model").value(m.name())
@@ -73,19 +109,28 @@ public final class DeadUnitsReport {
                 if (layer != null && !layer.equals(l.descriptor().name())) {
                     continue;
                 }
+                if (!fits(json, HEADER_BOUND)) {
+                    truncated = true;
+                    break;
+                }
                 // Read once: the training thread may publish a newer snapshot meanwhile.
                 LayerSnapshot s = l.snapshot();
-                boolean fits = s == null || s.units() <= budget;
-                writeLayer(json, l, s, fits);
-                if (fits && s != null) {
+                boolean detailed = s == null
+                        || s.units() <= budget && fits(json, HEADER_BOUND + (long) UNIT_BOUND * s.units());
+                writeLayer(json, l, s, detailed);
+                if (detailed && s != null) {
                     budget -= s.units();
                 }
-                truncated |= !fits;
+                truncated |= !detailed;
             }
             json.endArray().endObject();
         }
         json.endArray().name("truncated").value(truncated).endObject();
-        return out.toString();
+    }
+
+    /** Whether {@code more} bytes, and then closing the document, still fit the byte budget. */
+    private boolean fits(JsonWriter json, long more) {
+        return json.written() + more + CLOSING_BOUND <= byteBudget;
     }
 
     /**

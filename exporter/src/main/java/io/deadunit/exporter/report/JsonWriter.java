@@ -1,7 +1,11 @@
 package io.deadunit.exporter.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 /**
- * Writes compact JSON into a {@link StringBuilder}, putting commas and colons where they belong. Hand-written so
+ * Writes compact JSON into any {@link Appendable} (a {@link StringBuilder}, or a writer streaming to a client),
+ * putting commas and colons where they belong, and counts the characters written. Hand-written so
  * the agent bundles no JSON library that could clash with the application's. The caller nests calls correctly;
  * this class only keeps track of whether a separator is due.
  */
@@ -10,14 +14,19 @@ final class JsonWriter {
     /** Deepest nesting the reports use, with room to spare. */
     private static final int MAX_DEPTH = 16;
 
-    private final StringBuilder out;
+    private final Sink out;
     // Per nesting level: has a value been written at this level yet (then the next one needs a comma)?
     private final boolean[] written = new boolean[MAX_DEPTH];
     private int depth;
     private boolean afterName;
 
-    JsonWriter(StringBuilder out) {
-        this.out = out;
+    JsonWriter(Appendable out) {
+        this.out = new Sink(out);
+    }
+
+    /** UTF-8 bytes written so far. */
+    long written() {
+        return out.bytes;
     }
 
     JsonWriter beginObject() {
@@ -150,5 +159,54 @@ final class JsonWriter {
     private void unicodeEscape(char c) {
         out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
                 .append(HEX[c & 0xf]);
+    }
+
+    /** Appends and counts; an {@link IOException} of a streaming target (the client went away) goes unchecked. */
+    private static final class Sink {
+        private final Appendable target;
+        private long bytes;
+
+        Sink(Appendable target) {
+            this.target = target;
+        }
+
+        Sink append(CharSequence s) {
+            try {
+                target.append(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (int i = 0; i < s.length(); i++) {
+                bytes += utf8Bytes(s.charAt(i));
+            }
+            return this;
+        }
+
+        Sink append(CharSequence s, int start, int end) {
+            return append(s.subSequence(start, end));
+        }
+
+        Sink append(char c) {
+            try {
+                target.append(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bytes += utf8Bytes(c);
+            return this;
+        }
+
+        /** A surrogate pair is 4 bytes, 2 per half. */
+        private static int utf8Bytes(char c) {
+            return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+
+        Sink append(long value) {
+            return append(Long.toString(value));
+        }
+
+        Sink append(boolean value) {
+            return append(value ? "true" : "false");
+        }
     }
 }

@@ -1,24 +1,24 @@
 package io.deadunit.exporter.server;
 
 import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpsConfigurator;
 import io.deadunit.exporter.config.AgentConfig;
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.exporter.httpserver.HttpErrorHandlingPolicy;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP endpoint Prometheus scrapes: {@code /metrics} (Prometheus text, or OpenMetrics when the Accept header
@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * other paths get 404. Optional basic auth ({@code user} +
  * {@code passwordFile}) and TLS ({@code keystore} + {@code keystorePasswordFile}) cover every path.
  *
- * <p>All its threads are daemons, so a trainer under the agent exits when {@code main} returns.
+ * <p>Served by our own {@link SocketServer} (slow clients time out, health never waits behind them) with the
+ * Prometheus client's {@code MetricsHandler} for {@code /metrics}; the client's {@code HTTPServer} is not used,
+ * so its JVM-wide {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime} defaults are never set. All threads are
+ * daemons, so a trainer under the agent exits when {@code main} returns.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     public static final String METRICS_PATH = "/metrics";
@@ -35,17 +38,17 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static final String HEALTH_PATH = "/-/healthy";
     public static final String HEALTH_ALIAS_PATH = "/health";
     public static final String DEADUNITS_PATH = "/deadunits";
-    private static final long CLOSE_WAIT_MILLIS = 500;
 
-    private final HTTPServer server;
-    private final ExecutorService executor;
+    private final SocketServer server;
     private final String baseUrl;
+    private final List<String> warnings;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MetricsEndpoint(HTTPServer server, ExecutorService executor, String scheme, String host) {
+    private MetricsEndpoint(SocketServer server, String scheme, AgentConfig config) {
         this.server = server;
-        this.executor = executor;
-        this.baseUrl = scheme + "://" + hostPort(host, server.getPort());
+        this.warnings = EndpointWarnings.of(config);
+        String host = config.host();
+        this.baseUrl = scheme + "://" + hostPort(host, server.port());
     }
 
     /**
@@ -69,45 +72,47 @@ public final class MetricsEndpoint implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
-        Optional<String> missing = config.missingSecurityPartner();
-        if (missing.isPresent()) {
-            throw new IOException(partnerOf(missing.get()) + " is set but " + missing.get()
-                    + " is missing or invalid, so the endpoint will not serve without the protection asked for.");
+        // Fail closed: any security key given (even one whose value was refused) means exactly that protection or
+        // nothing; never plain HTTP because a keystore was missing.
+        Optional<String> refusal = config.endpointRefusal();
+        if (refusal.isPresent()) {
+            throw new IOException(refusal.get() + ".");
         }
         Authenticator credentials = config.basicAuth() ? passwordCheck(config) : null;
-        HttpsConfigurator tls = config.tls()
+        SSLContext tls = config.tls()
                 ? TlsConfigurator.create(config.keystore().get(), config.keystorePasswordFile().get()) : null;
-        ExecutorService executor = DaemonExecutor.create();
+        Set<String> extraPaths = deadUnits == null ? Set.of() : Set.of(DEADUNITS_PATH);
+        // Empty properties: the application's own io.prometheus.* settings must not leak into the agent's endpoint.
+        MetricsHandler metrics = new MetricsHandler(PrometheusProperties.builder().build(), registry,
+                HttpErrorHandlingPolicy.builder().unsafeDebugResponse(false)
+                        .errorReporter(new ScrapeErrorReporter()).build());
+        Router router = new Router(new RequestGate(credentials, extraPaths), metrics,
+                new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)),
+                deadUnits == null ? Set.of(METRICS_PATH) : Set.of(METRICS_PATH, DEADUNITS_PATH));
         try {
-            // Empty properties: the application's own io.prometheus.* settings (its exporter port above all)
-            // must not leak into the agent's endpoint.
-            HTTPServer.Builder builder = HTTPServer.builder(PrometheusProperties.builder().build())
-                    .hostname(config.host())
-                    .port(config.port())
-                    .registry(registry)
-                    .executorService(executor)
-                    .authenticator(new RequestGate(credentials,
-                            deadUnits == null ? Set.of() : Set.of(DEADUNITS_PATH)))
-                    .defaultHandler(new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)))
-                    .registerHealthHandler(false)
-                    .errorHandlingPolicy(HttpErrorHandlingPolicy.builder()
-                            .unsafeDebugResponse(false)
-                            .errorReporter(new ScrapeErrorReporter())
-                            .build());
-            if (tls != null) {
-                builder.httpsConfigurator(tls);
-            }
-            HTTPServer server = builder.buildAndStart();
-            return new MetricsEndpoint(server, executor, tls != null ? "https" : "http", config.host());
+            SocketServer server = SocketServer.start(new InetSocketAddress(config.host(), config.port()), tls, router);
+            return new MetricsEndpoint(server, tls != null ? "https" : "http", config);
         } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
             throw startFailure(config, e);
         }
     }
 
+    /**
+     * Lines for the operator, each starting {@code deadunit:}: the endpoint is reachable from other machines
+     * without TLS or auth, a password file is readable by other users. Print them once.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
     /** The bound port; differs from the configured one when that was 0. */
     public int port() {
-        return server.getPort();
+        return server.port();
+    }
+
+    /** Connections open right now (for tests: never more than the server's limit). */
+    int openConnections() {
+        return server.openConnections();
     }
 
     /** E.g. {@code http://127.0.0.1:9404/metrics}. */
@@ -131,14 +136,6 @@ public final class MetricsEndpoint implements AutoCloseable {
             return;
         }
         server.close();
-        try {
-            if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static PasswordCheck passwordCheck(AgentConfig config) throws IOException {
@@ -163,17 +160,6 @@ public final class MetricsEndpoint implements AutoCloseable {
             message = "cannot listen on " + address + " (" + reason + "); check the host= and port= keys.";
         }
         return new IOException(message, e);
-    }
-
-    private static String partnerOf(String key) {
-        switch (key) {
-            case "passwordFile":
-                return "user";
-            case "user":
-                return "passwordFile";
-            default:
-                return "keystore";
-        }
     }
 
     private static String hostPort(String host, int port) {

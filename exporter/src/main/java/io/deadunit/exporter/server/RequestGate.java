@@ -8,10 +8,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Runs before every handler of the endpoint. The Prometheus {@code HTTPServer} puts one authenticator on all its
- * contexts and offers no other hook, so this is where requests are narrowed: only GET and HEAD (else 405), then
- * credentials when basic auth is on (401), then only the exact known paths (404; the JDK matches contexts by
- * prefix, so {@code /metricsXYZ} would otherwise be served). Rejections carry no body, hence no stack traces.
+ * Runs before every handler of the endpoint ({@link Router}): only GET and HEAD (else 405), then credentials when
+ * basic auth is on (401, before anything reveals which paths exist), then only the exact known paths (404). Rejections carry no body, hence no stack traces.
  */
 final class RequestGate extends Authenticator {
     /** The paths every endpoint serves. */

@@ -33,13 +33,14 @@ final class RootHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (deadUnits != null && MetricsEndpoint.DEADUNITS_PATH.equals(path)) {
+            // Outside the try: a document cut short must not be closed as if it were complete.
+            deadUnits.handle(exchange);
+            return;
+        }
         try {
-            String path = exchange.getRequestURI().getPath();
             byte[] body;
-            if (deadUnits != null && MetricsEndpoint.DEADUNITS_PATH.equals(path)) {
-                deadUnits.handle(exchange);
-                return;
-            }
             if (INDEX_PATH.equals(path)) {
                 body = index;
             } else if (MetricsEndpoint.HEALTH_PATH.equals(path) || MetricsEndpoint.HEALTH_ALIAS_PATH.equals(path)) {

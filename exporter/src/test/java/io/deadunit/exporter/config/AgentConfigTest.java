@@ -77,7 +77,9 @@ class AgentConfigTest {
         assertThat(AgentConfig.builder().passwordFile(Path.of("p")).build().missingSecurityPartner()).contains("user");
         assertThat(AgentConfig.builder().keystore(Path.of("k")).build().missingSecurityPartner())
                 .contains("keystorePasswordFile");
-        assertThat(AgentConfig.builder().keystorePasswordFile(Path.of("k")).build().missingSecurityPartner()).isEmpty();
+        // Issue 12: a lone keystorePasswordFile asks for TLS too; it is no longer ignored (which served plain HTTP).
+        assertThat(AgentConfig.builder().keystorePasswordFile(Path.of("k")).build().missingSecurityPartner())
+                .contains("keystore");
     }
 
     @Test

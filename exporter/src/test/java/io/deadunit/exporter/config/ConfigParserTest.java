@@ -122,7 +122,8 @@ class ConfigParserTest {
                 bad("diagnoseAt=5e-1", b -> b, "diagnoseAt=5e-1"),
                 bad("diagnoseAt=50%", b -> b, "diagnoseAt=50%"),
                 bad("model=" + "x".repeat(101), b -> b, "model=xxxxxxxxxx", "..."),
-                bad("user=a:b", b -> b, "user=a:b: expected a name"),
+                bad("user=a:b", b -> b.reject(ConfigKey.USER), "user=a:b: expected a name",
+                        "so the metrics endpoint will not start"),
                 bad("foo=1", b -> b, "unknown key foo", "known keys: enabled, host, port, sampleEvery"),
                 bad("Foo=1,bar=2", b -> b, "unknown key Foo", "unknown key bar"),
                 bad("password=hunter2", b -> b, "password is not accepted", "passwordFile=<path>"),
@@ -133,10 +134,13 @@ class ConfigParserTest {
                 bad("portx", b -> b, "'portx' is not key=value"),
                 bad("port=abc,sampleEvery=5", b -> b.sampleEvery(5), "port=abc"),
                 bad("sampleEvery=5,window=x,jmx=false", b -> b.sampleEvery(5).jmx(false), "window=x"),
-                bad("user=bob", b -> b.user("bob"), "basic auth needs both user and passwordFile"),
-                bad("passwordFile=/nonexistent/deadunit-pw", b -> b, "passwordFile=/nonexistent/deadunit-pw: "
+                bad("user=bob", b -> b.user("bob"), "basic auth needs both user and passwordFile",
+                        "so the metrics endpoint will not start"),
+                bad("passwordFile=/nonexistent/deadunit-pw", b -> b.reject(ConfigKey.PASSWORD_FILE),
+                        "passwordFile=/nonexistent/deadunit-pw: "
                         + "expected the path of a readable file"),
-                bad("keystore=/nonexistent/ks.p12", b -> b, "keystore=/nonexistent/ks.p12"),
+                bad("keystore=/nonexistent/ks.p12", b -> b.reject(ConfigKey.KEYSTORE), "keystore=/nonexistent/ks.p12",
+                        "so the metrics endpoint will not start"),
                 bad("model=line\nbreak", b -> b, "model=line?break"),
                 bad("model=tab\there", b -> b, "model=tab?here"));
     }
@@ -182,7 +186,9 @@ class ConfigParserTest {
         assertThat(parsed.config().jmx()).isFalse();
         assertThat(parsed.problems()).containsExactly(
                 "DEADUNIT_KEYSTORE_PASSWORD_FILE=/nonexistent: expected the path of a readable file holding the "
-                        + "keystore password");
+                        + "keystore password",
+                "keystorePasswordFile was given but cannot be used (TLS needs both keystore and "
+                        + "keystorePasswordFile), so the metrics endpoint will not start");
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,6 +153,34 @@ class DeadUnitsReportTest {
         assertThat(gate.get("units").intValue()).isEqualTo(2);
         assertThat(gate.has("dead")).isFalse();
         assertThat(gate.has("firingRate")).isFalse();
+    }
+
+    @Test
+    void theDocumentNeverExceedsItsByteBudget() throws Exception {
+        network.observeOneWindow(registry);
+        String full = new DeadUnitsReport(registry::models).json();
+        int layerWorstCase = DeadUnitsReport.HEADER_BOUND + DeadUnitsReport.UNIT_BOUND * 5;
+
+        for (long budget : new long[] {128, 600, 3000, 5000, layerWorstCase + 3000L, 1 << 20}) {
+            String json = new DeadUnitsReport(registry::models, DeadUnitsReport.DEFAULT_UNIT_BUDGET, budget).json();
+            JsonNode root = parse(json);
+
+            assertThat((long) json.getBytes(StandardCharsets.UTF_8).length).as("budget " + budget)
+                    .isLessThanOrEqualTo(budget);
+            assertThat(root.get("truncated").booleanValue()).as("budget " + budget).isEqualTo(!json.equals(full));
+        }
+        assertThat(new DeadUnitsReport(registry::models, DeadUnitsReport.DEFAULT_UNIT_BUDGET, 1 << 20).json())
+                .isEqualTo(full);
+    }
+
+    @Test
+    void streamsIntoAnyAppendable() throws Exception {
+        network.observeOneWindow(registry);
+        StringWriter out = new StringWriter();
+
+        new DeadUnitsReport(registry::models).write(null, null, out);
+
+        assertThat(out.toString()).isEqualTo(new DeadUnitsReport(registry::models).json());
     }
 
     @Test

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deadunit.exporter.config.AgentConfig;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +60,48 @@ class DeadUnitsEndpointTest {
         assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(response.body()).isEqualTo(DOCUMENT);
         assertThat(asked).containsExactly("null/null");
+    }
+
+    @Test
+    void gzipWhenAskedAndStreamedChunked() throws Exception {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter(), source);
+
+        HttpResponse<byte[]> gzipped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(endpoint.deadUnitsUrl())).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<String> plain = http.get(endpoint.deadUnitsUrl(), "Accept-Encoding", "gzip;q=0, identity");
+
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(gzipped.headers().firstValue("Transfer-Encoding")).contains("chunked");
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(DOCUMENT);
+        }
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body()).isEqualTo(DOCUMENT);
+    }
+
+    @Test
+    void aSourceFailingHalfWayCutsTheAnswerInsteadOfEndingIt() throws Exception {
+        DeadUnitsSource failing = new DeadUnitsSource() {
+            @Override
+            public String json(String model, String layer) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(String model, String layer, Appendable out) {
+                try {
+                    out.append("{\"models\":[" + "x".repeat(64 * 1024));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                throw new IllegalStateException("broken half-way");
+            }
+        };
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter(), failing);
+
+        assertThatThrownBy(() -> http.get(endpoint.deadUnitsUrl())).isInstanceOf(UncheckedIOException.class);
     }
 
     @Test

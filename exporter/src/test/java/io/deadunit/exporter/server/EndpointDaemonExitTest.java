@@ -26,4 +26,22 @@ class EndpointDaemonExitTest {
         assertThat(child.exitValue()).as(output).isZero();
         assertThat(output).contains("/metrics -> 200");
     }
+
+    /** Basic auth is UTF-8 whatever the platform charset (JDK 17's {@code BasicAuthenticator} used the latter). */
+    @Test
+    void aNonAsciiPasswordAuthenticatesUnderALatin1PlatformCharset() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process child = new ProcessBuilder(java, "-Dfile.encoding=ISO-8859-1", "-cp",
+                System.getProperty("java.class.path"), Utf8PasswordMain.class.getName()).redirectErrorStream(true)
+                .start();
+
+        boolean exited = child.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            child.destroyForcibly();
+        }
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+        assertThat(exited).as(output).isTrue();
+        assertThat(output).contains("charset ISO-8859-1 -> 200");
+    }
 }

@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.deadunit.exporter.config.AgentConfig;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MetricsEndpointTest {
     private static final AgentConfig ANY_PORT = AgentConfig.builder().port(0).build();
 
+    private final ExecutorService pool = Executors.newFixedThreadPool(10);
     private final Http http = new Http();
     private MetricsEndpoint endpoint;
 
     @AfterEach
     void close() {
+        pool.shutdownNow();
         if (endpoint != null) {
             endpoint.close();
         }
@@ -176,8 +184,48 @@ class MetricsEndpointTest {
                 .collect(Collectors.toSet());
         assertThat(created).isNotEmpty();
         assertThat(created).allSatisfy(t -> assertThat(t.isDaemon()).as(t.getName()).isTrue());
-        assertThat(created.stream().filter(t -> t.getName().startsWith("deadunit-http-")).count())
-                .isBetween(1L, (long) DaemonExecutor.THREADS);
+        // The accept thread stays; each connection's thread ends with its connection. How many scrapes run at
+        // once is bounded separately (next test).
+        assertThat(created.stream().filter(t -> t.getName().equals("deadunit-http-accept")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void atMostTwoScrapesRunAtOnceHoweverManyClientsAsk() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        MetricSnapshot counter = TestRegistries.oneCounter().scrape().stream().findFirst().orElseThrow();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register((Collector) () -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+            }
+            return counter;
+        });
+        endpoint = MetricsEndpoint.start(ANY_PORT, registry);
+
+        List<CompletableFuture<Integer>> scrapes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            scrapes.add(CompletableFuture.supplyAsync(() -> http.get(endpoint.url()).statusCode(), pool));
+        }
+
+        for (CompletableFuture<Integer> scrape : scrapes) {
+            assertThat(scrape.get()).isEqualTo(200);
+        }
+        assertThat(mostAtOnce.get()).isBetween(1, Router.BUSY_HANDLERS);
+    }
+
+    @Test
+    void theClientsJvmWideServerPropertiesAreNotSet() throws IOException {
+        endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
+        http.get(endpoint.url());
+
+        assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isNull();
+        assertThat(System.getProperty("sun.net.httpserver.maxRspTime")).isNull();
     }
 
     @Test
