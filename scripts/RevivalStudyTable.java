@@ -90,6 +90,9 @@ public final class RevivalStudyTable {
 
     static String plasticityTable(List<Run> runs) {
         StringBuilder sb = new StringBuilder();
+        if (lrs(runs, "plasticity").isEmpty()) {
+            return "Loss of plasticity: no runs yet (scripts/revival-study.sh runs them after the main study).\n";
+        }
         sb.append("Loss of plasticity, ").append(seedsOf(runs, "plasticity")).append(": *fresh* trains a new network"
                 + " on the true labels; *pretrained* first trains on shuffled labels, then on the true labels for as"
                 + " many iterations, without and with revival. Test accuracy, mean ± sd; Δ paired by seed and"

@@ -53,7 +53,7 @@ class ParallelWrapperIT {
                 .args("--workers", "2", "--deadUnits", Integer.toString(FORCED_DEAD),
                         "--epochs", Integer.toString(EPOCHS), "--batches", Integer.toString(BATCHES))
                 .start()) {
-            t.awaitDone(Duration.ofSeconds(120));
+            t.awaitDone(Duration.ofSeconds(240));     // three JVMs of this suite train side by side on a loaded box
             PrometheusText p = t.scrape();
             assertThat(p.find("dl4j_layer_revived_units_total")).allSatisfy(s -> assertThat(s.value).isZero());
             assertThat(p.find("dl4j_layer_dead_units", Map.of("layer", "hidden1")))

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,8 @@ class RevivalIT {
     static final int FORCED_DEAD = 5;
     static final int[] SIZES = {100, 48, 32, 24, 10};
     static final String[] LAYERS = {"hidden0", "hidden1", "hidden2", "output"};
+    /** Two JVMs start side by side, with the suite's other forks: generous on a loaded machine. */
+    static final Duration TIMEOUT = Duration.ofMinutes(4);
 
     static ForkedTrainer start(String name, String agentArgs, String... trainerArgs) {
         return ForkedTrainer.trainer("DeadLayerTrainer").name(name)
@@ -51,8 +54,8 @@ class RevivalIT {
     void deadUnitsAreReinitialisedAndNothingElseIsTouched() throws IOException {
         try (ForkedTrainer base = start("Revival-observe", "revive=false");
              ForkedTrainer revived = start("Revival-revive", "revive=true,reviveEvery=1")) {
-            base.awaitDone();
-            revived.awaitDone();
+            base.awaitDone(TIMEOUT);
+            revived.awaitDone(TIMEOUT);
             PrometheusText pBase = base.scrape();
             PrometheusText pRevived = revived.scrape();
             float[] before = params(base);
@@ -130,8 +133,8 @@ class RevivalIT {
         for (String updater : List.of("none", "noop")) {
             try (ForkedTrainer base = start("Revival-fixed-observe-" + updater, "revive=false", "--updater", updater);
                  ForkedTrainer revived = start("Revival-fixed-" + updater, "revive=true", "--updater", updater)) {
-                base.awaitDone();
-                revived.awaitDone();
+                base.awaitDone(TIMEOUT);
+                revived.awaitDone(TIMEOUT);
                 PrometheusText p = revived.scrape();
                 for (String layer : LAYERS) {
                     assertThat(revived(p, layer)).as("%s revived with --updater %s", layer, updater).isZero();
