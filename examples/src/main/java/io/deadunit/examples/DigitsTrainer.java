@@ -38,7 +38,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * 0 for every training image) and the test accuracy, and prints
  * <pre>RESULT dead=D units=U accuracy=A hidden0=D0 hidden1=D1 trainAccuracy=T [deadAtSwitch=S] lr=L seed=N</pre>
  *
- * <p>Flags: {@code --lr} (default 0.07, the setting of docs/revival.md), {@code --updater adam|sgd} (adam),
+ * <p>Flags: {@code --lr} (default 0.07; docs/revival.md studies 0.01, 0.05 and 0.1), {@code --updater adam|sgd} (adam),
  * {@code --hidden H} (64), {@code --batch} (32); {@code --iterations} minibatches (default 3050: not a multiple of
  * the agent's default window of 100, so that units an agent revives at the last window close have 50 iterations to
  * die again before they are counted); {@code --shuffledFirst N} (0): loss of plasticity, the first N of those

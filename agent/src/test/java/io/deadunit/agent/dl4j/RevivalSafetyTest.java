@@ -88,7 +88,8 @@ class RevivalSafetyTest {
         Layer[] layers = net.getLayers();
         for (int i = 0; i < layers.length; i++) {
             LayerMonitor monitor = registry.layer(layers[i]);
-            TensorReader.read(activations.get(i + 1), monitor::onActivations);
+            TensorReader.read(activations.get(i + 1), (data, offset, shape, stride) ->
+                    monitor.onActivations(data, offset, shape, stride, null));
         }
         if (fit) {
             net.fit(batch[0], batch[1]);
