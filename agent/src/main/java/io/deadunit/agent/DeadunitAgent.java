@@ -51,7 +51,13 @@ public final class DeadunitAgent {
         if (!config.enabled()) {
             return;
         }
-        if (config.revive()) {
+        // Revival acts on training-phase evidence only: observed inference passes share the layers' windows.
+        boolean revive = config.revive() && !config.observesInference();
+        if (config.revive() && !revive) {
+            LOG.println("deadunit: revive=true is ignored with phases=" + (config.observesTraining() ? "train+" : "")
+                    + "inference: inference passes share the windows, and revival acts on training-phase evidence"
+                    + " only; nothing is revived.");
+        } else if (revive) {
             LOG.println("deadunit: revive=true: dead units of dense layers will be REINITIALISED every "
                     + config.reviveEvery() + " window(s) of " + config.window() + " iterations. This CHANGES TRAINING"
                     + " (off by default; remove revive=true to only observe).");
@@ -61,7 +67,7 @@ public final class DeadunitAgent {
             Exporter exporter = Exporter.prepare(config, LOG);
             started.set(exporter);
             Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
-                    config.observesInference(), config.revive() ? config.reviveEvery() : 0);
+                    config.observesInference(), revive ? config.reviveEvery() : 0);
             probes.installInto(Probes.class);
             return new BackgroundInstallation.Ready(
                     Dl4jInstrumentation.transformer(instrumentation, exporter.health(), probes::installInto, LOG),

@@ -36,12 +36,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * (measured, seed 42, 2000 iterations: Adam 0.001 → 7 of 128 dead, 0.01 → 23, 0.03 → 51, 0.05 → 92, 0.1 → 110).
  * After training the trainer measures, itself and independently of any agent, the dead units (ReLU output exactly
  * 0 for every training image) and the test accuracy, and prints
- * <pre>RESULT dead=D units=U accuracy=A hidden0=D0 hidden1=D1</pre>
+ * <pre>RESULT dead=D units=U accuracy=A hidden0=D0 hidden1=D1 trainAccuracy=T [deadAtSwitch=S] lr=L seed=N</pre>
  *
- * <p>Flags: {@code --lr} (default 0.07, the setting of docs/revival.md), {@code --updater adam|sgd} (adam),
+ * <p>Flags: {@code --lr} (default 0.07; docs/revival.md studies 0.01, 0.05 and 0.1), {@code --updater adam|sgd} (adam),
  * {@code --hidden H} (64), {@code --batch} (32); {@code --iterations} minibatches (default 3050: not a multiple of
  * the agent's default window of 100, so that units an agent revives at the last window close have 50 iterations to
- * die again before they are counted).
+ * die again before they are counted); {@code --shuffledFirst N} (0): loss of plasticity, the first N of those
+ * minibatches carry the training labels shuffled among the images, the rest the true labels ({@code deadAtSwitch}:
+ * dead units when the labels change); {@code --lr} and {@code --seeds} take lists (joined by commas): one run, and one
+ * RESULT line, per learning rate and seed, in this JVM (the revival study: one JVM start instead of dozens).
  */
 public final class DigitsTrainer {
 
@@ -52,13 +55,35 @@ public final class DigitsTrainer {
 
     public static void main(String[] args) {
         TrainerOptions o = TrainerOptions.parse("DigitsTrainer", args, 3050, -1,
-                "lr", "learning rate (default 0.07)",
+                "lr", "learning rate, or several joined by commas (default 0.07)",
+                "seeds", "several seeds joined by commas: one run per learning rate and seed in this JVM (default"
+                        + " --seed)",
                 "updater", "adam|sgd (default adam)",
                 "hidden", "units per hidden layer (default 64)",
-                "batch", "minibatch size (default 32)");
-        double lr = o.doubleValue("lr", 0.07);
+                "batch", "minibatch size (default 32)",
+                "shuffledFirst", "train the first N minibatches on shuffled labels, then on the true ones (default 0)");
+        if (o.iterations < 0) {
+            throw o.usage("DigitsTrainer needs --iterations");
+        }
+        MultiLayerNetwork net = null;
+        for (String lr : o.string("lr", "0.07").split(",")) {
+            for (String seed : o.string("seeds", Long.toString(o.seed)).split(",")) {
+                try {
+                    net = train(o, lr.trim(), Long.parseLong(seed.trim()));
+                } catch (NumberFormatException e) {
+                    throw o.usage("--lr and --seeds expect numbers, got " + lr + " and " + seed);
+                }
+            }
+        }
+        o.finish(net);
+    }
+
+    /** One run: trains a fresh network and prints its RESULT line. */
+    static MultiLayerNetwork train(TrainerOptions o, String lrText, long seed) {
+        double lr = Double.parseDouble(lrText);
         int hidden = o.intValue("hidden", 64);
         int batch = o.intValue("batch", 32);
+        int shuffledFirst = o.intValue("shuffledFirst", 0);
         IUpdater updater;
         switch (o.string("updater", "adam").toLowerCase(Locale.ROOT)) {
             case "adam":
@@ -70,7 +95,7 @@ public final class DigitsTrainer {
             default:
                 throw o.usage("unknown --updater " + o.string("updater", ""));
         }
-        o.seedNd4j();
+        Nd4j.getRandom().setSeed(seed);
 
         float[][] rows = load();
         int[] labels = new int[rows.length];
@@ -81,7 +106,7 @@ public final class DigitsTrainer {
             }
             labels[i] = (int) rows[i][FEATURES];
         }
-        int[] order = shuffled(rows.length, new Random(o.seed));
+        int[] order = shuffled(rows.length, new Random(seed));
         int trainSize = rows.length - TEST;
         int[] train = java.util.Arrays.copyOfRange(order, 0, trainSize);
         int[] test = java.util.Arrays.copyOfRange(order, trainSize, rows.length);
@@ -89,17 +114,16 @@ public final class DigitsTrainer {
         INDArray testX = features(x, test, 0, test.length);
         int[] testY = pick(labels, test);
 
-        int batches = (trainSize + batch - 1) / batch;
-        INDArray[][] data = new INDArray[batches][];
-        for (int b = 0; b < batches; b++) {
-            int from = b * batch;
-            int to = Math.min(trainSize, from + batch);
-            data[b] = new INDArray[] {features(x, train, from, to),
-                    Fixtures.oneHot(pick(labels, java.util.Arrays.copyOfRange(train, from, to)), CLASSES)};
-        }
+        int[] trainY = pick(labels, train);
+        INDArray[][] data = minibatches(x, train, trainY, batch);
+        // Loss of plasticity (docs/revival.md): a first task with the training labels shuffled among the images
+        // (same class frequencies, nothing to generalise), then the real task.
+        int[] shuffledY = pick(trainY, shuffled(trainSize, new Random(seed + 1)));
+        INDArray[][] shuffledData = shuffledFirst > 0 ? minibatches(x, train, shuffledY, batch) : null;
+        int batches = data.length;
 
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(o.seed)
+                .seed(seed)
                 .updater(updater)
                 .weightInit(WeightInit.RELU)
                 .list()
@@ -113,26 +137,42 @@ public final class DigitsTrainer {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
 
-        System.out.printf(Locale.ROOT, "DigitsTrainer: 64-%d-%d-10, %s lr %s, batch %d, %d train / %d test images%n",
-                hidden, hidden, o.string("updater", "adam"), lr, batch, trainSize, test.length);
-        if (o.iterations < 0) {
-            throw o.usage("DigitsTrainer needs --iterations");
-        }
+        System.out.printf(Locale.ROOT, "DigitsTrainer: 64-%d-%d-10, %s lr %s, seed %d, batch %d, %d train / %d test"
+                + " images%n", hidden, hidden, o.string("updater", "adam"), lr, seed, batch, trainSize, test.length);
         long start = System.nanoTime();
+        String atSwitch = "";
         for (int i = 0; i < o.iterations; i++) {
-            net.fit(data[i % batches][0], data[i % batches][1]);
+            if (i == shuffledFirst && shuffledFirst > 0) {
+                // inference only: no parameter, updater or RNG state changes
+                atSwitch = " deadAtSwitch=" + deadUnits(net, trainX, hidden)[2];
+            }
+            INDArray[] mb = i < shuffledFirst ? shuffledData[i % batches] : data[i % batches];
+            net.fit(mb[0], mb[1]);
         }
         System.out.printf(Locale.ROOT, "DigitsTrainer: trained %d minibatches in %.1f s, final score %.5f%n",
                 o.iterations, (System.nanoTime() - start) / 1e9, net.score());
         // Measured before TRAINING_DONE (and before --hold), so a test can read them at once.
-        report(net, trainX, testX, testY, hidden);
-        o.finish(net);
+        report(net, trainX, trainY, testX, testY, hidden, atSwitch + " lr=" + lrText + " seed=" + seed);
+        return net;
     }
 
     /** Dead units on the training set and test accuracy, measured with plain DL4J. */
-    static void report(MultiLayerNetwork net, INDArray trainX, INDArray testX, int[] testY, int hidden) {
+    static void report(MultiLayerNetwork net, INDArray trainX, int[] trainY, INDArray testX, int[] testY, int hidden,
+                       String extra) {
+        int[] dead = deadUnits(net, trainX, hidden);
+        double accuracy = accuracy(net, testX, testY);
+        double trainAccuracy = accuracy(net, trainX, trainY);
+        System.out.printf(Locale.ROOT, "DigitsTrainer: dead units hidden0 %d/%d, hidden1 %d/%d; test accuracy %.4f%n",
+                dead[0], hidden, dead[1], hidden, accuracy);
+        System.out.printf(Locale.ROOT, "RESULT dead=%d units=%d accuracy=%.4f hidden0=%d hidden1=%d"
+                        + " trainAccuracy=%.4f%s%n", dead[2], 2 * hidden, accuracy, dead[0], dead[1], trainAccuracy, extra);
+        System.out.flush();
+    }
+
+    /** Units of hidden0 and hidden1 whose ReLU output is 0 on every training image, and their sum. */
+    static int[] deadUnits(MultiLayerNetwork net, INDArray trainX, int hidden) {
         List<INDArray> activations = net.feedForward(trainX, false);
-        int[] dead = new int[2];
+        int[] dead = new int[3];
         for (int l = 0; l < 2; l++) {
             INDArray a = activations.get(l + 1);
             for (int u = 0; u < hidden; u++) {
@@ -141,19 +181,31 @@ public final class DigitsTrainer {
                 }
             }
         }
-        INDArray out = net.output(testX, false);
+        dead[2] = dead[0] + dead[1];
+        return dead;
+    }
+
+    static double accuracy(MultiLayerNetwork net, INDArray x, int[] y) {
+        INDArray out = net.output(x, false);
         int correct = 0;
-        for (int i = 0; i < testY.length; i++) {
-            if (out.getRow(i).argMax().getInt(0) == testY[i]) {
+        for (int i = 0; i < y.length; i++) {
+            if (out.getRow(i).argMax().getInt(0) == y[i]) {
                 correct++;
             }
         }
-        double accuracy = (double) correct / testY.length;
-        System.out.printf(Locale.ROOT, "DigitsTrainer: dead units hidden0 %d/%d, hidden1 %d/%d; test accuracy %.4f%n",
-                dead[0], hidden, dead[1], hidden, accuracy);
-        System.out.printf(Locale.ROOT, "RESULT dead=%d units=%d accuracy=%.4f hidden0=%d hidden1=%d%n",
-                dead[0] + dead[1], 2 * hidden, accuracy, dead[0], dead[1]);
-        System.out.flush();
+        return (double) correct / y.length;
+    }
+
+    static INDArray[][] minibatches(float[][] x, int[] train, int[] trainY, int batch) {
+        int batches = (train.length + batch - 1) / batch;
+        INDArray[][] data = new INDArray[batches][];
+        for (int b = 0; b < batches; b++) {
+            int from = b * batch;
+            int to = Math.min(train.length, from + batch);
+            data[b] = new INDArray[] {features(x, train, from, to),
+                    Fixtures.oneHot(java.util.Arrays.copyOfRange(trainY, from, to), CLASSES)};
+        }
+        return data;
     }
 
     static float[][] load() {

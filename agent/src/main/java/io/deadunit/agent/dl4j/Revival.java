@@ -2,10 +2,9 @@ package io.deadunit.agent.dl4j;
 
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
-import io.deadunit.exporter.stats.DoubleTensorData;
-import io.deadunit.exporter.stats.FloatTensorData;
 import io.deadunit.exporter.stats.LayerSnapshot;
 import io.deadunit.exporter.stats.TensorData;
+import io.deadunit.exporter.util.WeakIdentityMap;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -15,61 +14,68 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.weights.IWeightInit;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.AMSGrad;
-import org.nd4j.linalg.learning.config.AdaBelief;
-import org.nd4j.linalg.learning.config.AdaDelta;
-import org.nd4j.linalg.learning.config.AdaGrad;
-import org.nd4j.linalg.learning.config.AdaMax;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nadam;
-import org.nd4j.linalg.learning.config.RmsProp;
 
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * ReDo-style recycling of dead units (Sokar et al., ICML 2023), opt-in ({@code revive=true}): for each dense hidden
- * layer of a MultiLayerNetwork, the units found dead in the window that just closed get fresh incoming weights from
- * the layer's own weight initialisation, a zero bias and zero outgoing weights (the next layer's incoming weights
- * from them), and the optimizer state of all those parameters is reset: momenta to 0, running scales (Adam's second
- * moment…) to the mean of their parameter's other elements (see {@link #scaleSegments} for why not 0). Zero outgoing
- * weights keep the network's output unchanged at the moment of revival. The output layer is never revived.
+ * layer of a MultiLayerNetwork, the units found dead in the training window that just closed get fresh incoming
+ * weights from the layer's own weight initialisation, a zero bias and zero outgoing weights (the next layer's
+ * incoming weights from them), and the optimizer state of all those parameters is reset: momenta to 0, running
+ * scales (Adam's second moment…) to the mean of their parameter's other non-zero elements, not to 0 (see
+ * {@link UpdaterStateLayout.Kind#scaleSegments}). Zero outgoing weights keep the network's output unchanged at the
+ * moment of revival. The index maths lives in {@link UpdaterStateLayout}.
+ *
+ * <p>Never revived: the output layer; layers that are meant to stay fixed, i.e. wrapped (FrozenLayer…) or trained
+ * with NoOp or a learning rate of 0, and layers whose next layer is; layers trained with an optimizer whose state
+ * layout revival does not know (one stderr line per optimizer: resetting the wrong segments would corrupt it); the
+ * worker replicas of a ParallelWrapper (one stderr line: a replica revived alone diverges from the others, or is
+ * averaged away).
  *
  * <p>This is the one part of the agent that writes into arrays training uses. It runs on the training thread,
- * between two iterations (after the optimizer step).
- *
- * <p>Updater state: DL4J groups consecutive parameters with equal updater configuration into {@link UpdaterBlock}s;
- * a block of {@code n} parameters owns {@code stateSize(n)} elements of the updater state view, laid out as
- * {@code stateSize(n)/n} contiguous segments of {@code n} (Adam: {@code m} then {@code v}; Nesterovs, RmsProp,
- * AdaGrad: one segment; Sgd, NoOp: none), element {@code i} of a segment belonging to the block's parameter
- * {@code i}. A block whose state is not a whole number of segments is left alone.
+ * between two iterations (after the optimizer step). One instance serves every training thread: its state is in
+ * concurrent maps keyed by identity, and a model is only ever revived by the thread that trains it.
  */
 final class Revival {
+    private static final String PARALLELISM = "org.deeplearning4j.parallelism.";
+
+    private final PrintStream log;
     /** The snapshot each layer was last revived from, so that a stale snapshot is never used twice. */
-    private final Map<LayerMonitor, LayerSnapshot> used = new WeakHashMap<>();
+    private final WeakIdentityMap<LayerMonitor, AtomicReference<LayerSnapshot>> used = new WeakIdentityMap<>();
+    /** Whether a model is trained by a ParallelWrapper worker (decided once per model, at its first revival). */
+    private final WeakIdentityMap<Object, Boolean> replicas = new WeakIdentityMap<>();
+    private final Set<String> said = ConcurrentHashMap.newKeySet();
+
+    Revival(PrintStream log) {
+        this.log = log;
+    }
 
     /** Revives the dead units of every eligible layer of {@code net}; counts them in the layers' monitors. */
     void reviveDeadUnits(MultiLayerNetwork net, MonitorRegistry registry) {
+        used.expunge();
+        replicas.expunge();
         Layer[] layers = net.getLayers();
-        if (layers == null) {
+        if (layers == null || isReplica(net)) {
             return;
         }
         for (int i = 0; i + 1 < layers.length; i++) {
             Layer layer = layers[i];
             LayerMonitor monitor = registry.layer(layer);
-            if (monitor == null || !eligible(net, layers, i)) {
+            if (monitor == null || !eligible(net, layers, i) || !trainable(net, layer) || !trainable(net, layers[i + 1])) {
                 continue;
             }
             LayerSnapshot snapshot = monitor.snapshot();
-            if (snapshot == null || used.get(monitor) == snapshot || snapshot.deadUnits() == 0) {
+            if (snapshot == null || snapshot.deadUnits() == 0
+                    || used.computeIfAbsent(monitor, m -> new AtomicReference<>()).getAndSet(snapshot) == snapshot) {
                 continue;
             }
-            used.put(monitor, snapshot);
             int revived = revive(net, layer, layers[i + 1], snapshot.deadUnitIndices(), snapshot.units());
             if (revived > 0) {
                 monitor.onRevived(revived);
@@ -78,7 +84,60 @@ final class Revival {
     }
 
     /**
+     * ParallelWrapper trains replicas of the model on worker threads and merges them (by averaging parameters or by
+     * sharing updates): a unit revived in one replica would be averaged away or make that replica diverge from the
+     * others, so replicas are never revived. Told apart by DL4J's parallelism classes on the training thread's stack.
+     */
+    private boolean isReplica(Object net) {
+        Boolean known = replicas.get(net);
+        if (known == null) {
+            boolean replica = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getClassName().startsWith(PARALLELISM)));
+            known = replicas.computeIfAbsent(net, k -> replica);
+        }
+        if (known) {
+            sayOnce("parallelwrapper", "deadunit: revive=true is ignored for models trained by ParallelWrapper: its"
+                    + " workers' replicas are merged, so a unit revived in one replica would be averaged away or"
+                    + " diverge from the others; nothing is revived, dead units are still reported.");
+        }
+        return known;
+    }
+
+    /**
+     * Whether revival may write into {@code layer}'s parameters and optimizer state: not when it is meant to stay
+     * fixed (NoOp updater, learning rate 0 now) or when its optimizer's state layout is unknown (one stderr line).
+     */
+    boolean trainable(MultiLayerNetwork net, Layer layer) {
+        for (String param : new String[] {LayerWeights.WEIGHTS, LayerWeights.BIAS}) {
+            if (layer.getParam(param) == null) {
+                continue;
+            }
+            IUpdater updater = layer.conf().getLayer().getUpdaterByParam(param);
+            String name = updater == null ? "null" : updater.getClass().getName();
+            UpdaterStateLayout.Kind kind = UpdaterStateLayout.Kind.of(name);
+            if (kind == null) {
+                sayOnce("updater " + name, "deadunit: revive=true: optimizer " + name + " is unknown to revival (the"
+                        + " layout of its state is not known, and resetting the wrong part would corrupt it): layers"
+                        + " trained with it are not revived.");
+                return false;
+            }
+            if (name.endsWith(".NoOp") || (updater.hasLearningRate()
+                    && updater.getLearningRate(Math.max(0, net.getIterationCount() - 1), net.getEpochCount()) == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void sayOnce(String what, String line) {
+        if (said.add(what)) {
+            log.println(line);
+        }
+    }
+
+    /**
      * A dense hidden layer whose output feeds, without preprocessor, a dense or output layer with a 2-D {@code W}.
+     * Wrapped layers (FrozenLayer…) are neither.
      */
     static boolean eligible(MultiLayerNetwork net, Layer[] layers, int index) {
         if (index + 1 >= layers.length) {
@@ -151,7 +210,10 @@ final class Revival {
         }
     }
 
-    /** Zeroes the updater state of the revived units' incoming weights, biases and outgoing weights. */
+    /**
+     * Resets the updater state of the revived units' incoming weights, biases and outgoing weights (momenta zeroed,
+     * running scales re-seeded: {@link #resetState}).
+     */
     static void resetUpdaterState(MultiLayerNetwork net, Layer layer, Layer next, int[] dead, INDArray w, INDArray b,
                                   INDArray nextW) {
         Updater updater = net.getUpdater(false);
@@ -167,11 +229,11 @@ final class Revival {
             for (UpdaterBlock.ParamState p : block.getLayersAndVariablesInBlock()) {
                 long[] positions = null;
                 if (p.getLayer() == layer && LayerWeights.WEIGHTS.equals(p.getParamName())) {
-                    positions = columns(w, dead);
+                    positions = UpdaterStateLayout.columns(w.size(0), w.stride(), dead);
                 } else if (p.getLayer() == layer && LayerWeights.BIAS.equals(p.getParamName()) && b != null) {
-                    positions = elements(b, dead);
+                    positions = UpdaterStateLayout.elements(b.shape(), b.stride(), dead);
                 } else if (p.getLayer() == next && LayerWeights.WEIGHTS.equals(p.getParamName())) {
-                    positions = rows(nextW, dead);
+                    positions = UpdaterStateLayout.rows(nextW.size(1), nextW.stride(), dead);
                 }
                 if (positions != null) {
                     resetState(state, block, p, positions);
@@ -182,30 +244,29 @@ final class Revival {
 
     /**
      * Resets the state of parameters {@code positions} (indices within parameter {@code p}) in every state segment of
-     * {@code block}: momentum-like segments are zeroed; scale-like segments (second moments and other running
-     * averages of squares, see {@link #scaleSegments}) are set to the mean of the same segment over the parameter's
-     * other elements that have a non-zero state (0 when none has).
+     * {@code block}: momentum-like segments are zeroed; scale-like segments are set to the mean of the same segment
+     * over the parameter's other elements that have a non-zero state (0 when none has). A block whose layout or
+     * optimizer is unknown is left alone.
      */
     static void resetState(INDArray state, UpdaterBlock block, UpdaterBlock.ParamState p, long[] positions) {
-        long blockStart = block.getParamOffsetStart();
-        long n = block.getParamOffsetEnd() - blockStart;
+        long n = block.getParamOffsetEnd() - block.getParamOffsetStart();
         long stateStart = block.getUpdaterViewOffsetStart();
-        long stateLength = block.getUpdaterViewOffsetEnd() - stateStart;
-        if (n <= 0 || stateLength <= 0 || stateLength % n != 0) {
+        int segments = UpdaterStateLayout.segments(n, block.getUpdaterViewOffsetEnd() - stateStart);
+        UpdaterStateLayout.Kind kind = kindOf(block);
+        if (segments == 0 || kind == null) {
             return;
         }
-        int segments = (int) (stateLength / n);
-        boolean[] scale = scaleSegments(updaterOf(block), segments);
-        long start = p.getParamOffsetStart() - blockStart;
+        boolean[] scale = kind.scaleSegments(segments);
+        long start = p.getParamOffsetStart() - block.getParamOffsetStart();
         long length = p.getParamOffsetEnd() - p.getParamOffsetStart();
+        UpdaterStateLayout.Vector vector = vector(state);
         for (int segment = 0; segment < segments; segment++) {
-            long[] indices = stateIndices(blockStart, blockStart + n, stateStart + segment * n,
-                    stateStart + (segment + 1) * n, start, positions);
+            long[] indices = UpdaterStateLayout.stateIndices(stateStart, n, segment, start, positions);
             for (long index : indices) {
                 state.putScalar(index, 0);
             }
             if (scale[segment]) {
-                double mean = meanOfNonZero(state, stateStart + segment * n + start, length);
+                double mean = UpdaterStateLayout.meanOfNonZero(vector, stateStart + segment * n + start, length);
                 if (mean != 0) {
                     for (long index : indices) {
                         state.putScalar(index, mean);
@@ -215,120 +276,20 @@ final class Revival {
         }
     }
 
-    private static IUpdater updaterOf(UpdaterBlock block) {
+    private static UpdaterStateLayout.Kind kindOf(UpdaterBlock block) {
         try {
-            return block.getGradientUpdater().getConfig();
+            IUpdater config = block.getGradientUpdater().getConfig();
+            return config == null ? null : UpdaterStateLayout.Kind.of(config.getClass().getName());
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    /**
-     * Which of an updater's {@code segments} state segments hold a running scale (second moment, accumulated squares)
-     * rather than a momentum. Zeroing a scale at a late iteration would not give a fresh start: DL4J's bias
-     * correction uses the block's global iteration, so Adam's first steps after a zeroed {@code v} are 3 to 6 times
-     * the learning rate. Unknown updaters: none (everything is zeroed).
-     */
-    static boolean[] scaleSegments(IUpdater updater, int segments) {
-        boolean[] scale = new boolean[segments];
-        if (updater instanceof Adam || updater instanceof Nadam || updater instanceof AdaMax
-                || updater instanceof AMSGrad || updater instanceof AdaBelief) {
-            for (int s = 1; s < segments; s++) {
-                scale[s] = true;       // segment 0 is the first moment m
-            }
-        } else if (updater instanceof RmsProp || updater instanceof AdaGrad || updater instanceof AdaDelta) {
-            java.util.Arrays.fill(scale, true);
-        }
-        return scale;
-    }
-
-    /** Mean of the non-zero elements {@code [from, from + length)} of a vector; 0 when there are none. */
-    private static double meanOfNonZero(INDArray vector, long from, long length) {
-        TensorData data = vector.dataType() == DataType.FLOAT ? new FloatTensorData(vector.data().asNioFloat())
-                : vector.dataType() == DataType.DOUBLE ? new DoubleTensorData(vector.data().asNioDouble()) : null;
-        long step = elementStride(vector);
-        double sum = 0;
-        long count = 0;
-        for (long i = from; i < from + length; i++) {
-            double v = data != null ? data.get(vector.offset() + i * step) : vector.getDouble(i);
-            if (v != 0) {
-                sum += v;
-                count++;
-            }
-        }
-        return count == 0 ? 0 : sum / count;
-    }
-
-    /** The stride between consecutive elements of a vector ({@code [n]}, {@code [1, n]} or {@code [n, 1]}). */
-    private static long elementStride(INDArray vector) {
-        long[] stride = vector.stride();
-        long step = 1;
-        for (int a = 0; a < vector.rank(); a++) {
-            if (vector.size(a) > 1) {
-                step = stride[a];
-            }
-        }
-        return step;
-    }
-
-    /**
-     * Indices in the whole updater state view of the state of parameters {@code positions} of a parameter that
-     * starts {@code start} elements into a block of parameters {@code [paramStart, paramEnd)} whose state is
-     * {@code [stateStart, stateEnd)}; empty when the block has no state or its state is not whole segments.
-     */
-    static long[] stateIndices(long paramStart, long paramEnd, long stateStart, long stateEnd, long start,
-                               long[] positions) {
-        long n = paramEnd - paramStart;
-        long stateLength = stateEnd - stateStart;
-        if (n <= 0 || stateLength <= 0 || stateLength % n != 0) {
-            return new long[0];
-        }
-        int segments = (int) (stateLength / n);
-        long[] out = new long[segments * positions.length];
-        int o = 0;
-        for (int s = 0; s < segments; s++) {
-            for (long position : positions) {
-                out[o++] = stateStart + s * n + start + position;
-            }
-        }
-        return out;
-    }
-
-    /** Positions within the compact {@code w [nIn, nOut]} of its columns {@code units}. */
-    static long[] columns(INDArray w, int[] units) {
-        int rows = (int) w.size(0);
-        long[] stride = w.stride();
-        long[] out = new long[units.length * rows];
-        int o = 0;
-        for (int j : units) {
-            for (long r = 0; r < rows; r++) {
-                out[o++] = r * stride[0] + j * stride[1];
-            }
-        }
-        return out;
-    }
-
-    /** Positions within the compact {@code w [nIn, nOut]} of its rows {@code units}. */
-    static long[] rows(INDArray w, int[] units) {
-        int columns = (int) w.size(1);
-        long[] stride = w.stride();
-        long[] out = new long[units.length * columns];
-        int o = 0;
-        for (int j : units) {
-            for (long m = 0; m < columns; m++) {
-                out[o++] = j * stride[0] + m * stride[1];
-            }
-        }
-        return out;
-    }
-
-    /** Positions within a compact vector ({@code [n]}, {@code [1, n]} or {@code [n, 1]}) of elements {@code units}. */
-    static long[] elements(INDArray vector, int[] units) {
-        long step = elementStride(vector);
-        long[] out = new long[units.length];
-        for (int i = 0; i < units.length; i++) {
-            out[i] = units[i] * step;
-        }
-        return out;
+    /** Element access to a vector without a native call per element (for float and double state). */
+    private static UpdaterStateLayout.Vector vector(INDArray v) {
+        TensorData data = TensorReader.view(v);
+        long step = UpdaterStateLayout.elementStride(v.shape(), v.stride());
+        long offset = v.offset();
+        return data != null ? i -> data.get(offset + i * step) : v::getDouble;
     }
 }

@@ -23,7 +23,7 @@ final class WindowWeights {
     private final MonitorRegistry registry;
     private final AgentHealth health;
     private final int reviveEvery;
-    private final Revival revival = new Revival();
+    private final Revival revival = new Revival(System.err);
     private final WeakIdentityMap<Object, UpdateViews> updateViews = new WeakIdentityMap<>();
 
     /** @param reviveEvery recycle dead units every this many windows ({@code revive=true}); 0: never */

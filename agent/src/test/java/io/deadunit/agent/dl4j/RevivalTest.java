@@ -49,20 +49,28 @@ class RevivalTest {
         for (UpdaterBlock block : updater.getUpdaterBlocks()) {
             for (UpdaterBlock.ParamState p : block.getLayersAndVariablesInBlock()) {
                 long[] positions = null;
+                INDArray w = h1.getParam("W");
                 if (p.getLayer() == h1 && p.getParamName().equals("W")) {
-                    positions = Revival.columns(h1.getParam("W"), DEAD_UNITS);
+                    positions = UpdaterStateLayout.columns(w.size(0), w.stride(), DEAD_UNITS);
                 } else if (p.getLayer() == h1 && p.getParamName().equals("b")) {
-                    positions = Revival.elements(h1.getParam("b"), DEAD_UNITS);
+                    INDArray b = h1.getParam("b");
+                    positions = UpdaterStateLayout.elements(b.shape(), b.stride(), DEAD_UNITS);
                 } else if (p.getLayer() == out && p.getParamName().equals("W")) {
-                    positions = Revival.rows(out.getParam("W"), DEAD_UNITS);
+                    INDArray outW = out.getParam("W");
+                    positions = UpdaterStateLayout.rows(outW.size(1), outW.stride(), DEAD_UNITS);
                 }
                 if (positions != null) {
                     long n = block.getParamOffsetEnd() - block.getParamOffsetStart();
-                    long from = block.getUpdaterViewOffsetStart() + (segment < 0 ? 0 : segment * n);
-                    long to = segment < 0 ? block.getUpdaterViewOffsetEnd() : from + n;
-                    for (long i : Revival.stateIndices(block.getParamOffsetStart(), block.getParamOffsetEnd(),
-                            from, to, p.getParamOffsetStart() - block.getParamOffsetStart(), positions)) {
-                        indices.add(i);
+                    int segments = UpdaterStateLayout.segments(n,
+                            block.getUpdaterViewOffsetEnd() - block.getUpdaterViewOffsetStart());
+                    for (int s = 0; s < segments; s++) {
+                        if (segment >= 0 && s != segment) {
+                            continue;
+                        }
+                        for (long i : UpdaterStateLayout.stateIndices(block.getUpdaterViewOffsetStart(), n, s,
+                                p.getParamOffsetStart() - block.getParamOffsetStart(), positions)) {
+                            indices.add(i);
+                        }
                     }
                 }
             }
@@ -95,14 +103,7 @@ class RevivalTest {
     }
 
     @Test
-    void momentaAreZeroedAndRunningScalesReseeded() {
-        assertThat(Revival.scaleSegments(new Adam(0.1), 2)).containsExactly(false, true);
-        assertThat(Revival.scaleSegments(new org.nd4j.linalg.learning.config.AMSGrad(0.1), 3))
-                .containsExactly(false, true, true);
-        assertThat(Revival.scaleSegments(new Nesterovs(0.1, 0.9), 1)).containsExactly(false);
-        assertThat(Revival.scaleSegments(new org.nd4j.linalg.learning.config.RmsProp(0.1), 1)).containsExactly(true);
-        assertThat(Revival.scaleSegments(null, 2)).containsExactly(false, false);
-
+    void nesterovsVelocityOfTheRevivedParametersIsZeroed() {
         MultiLayerNetwork net = trained(new Nesterovs(0.01, 0.9));
         INDArray[] batch = WeightNets.batch(11, 32, WeightNets.IN);
         net.fit(batch[0], batch[1]);
@@ -114,12 +115,9 @@ class RevivalTest {
     }
 
     @Test
-    void sgdHasNoStateAndBlocksWithoutWholeSegmentsAreLeftAlone() {
+    void sgdHasNoState() {
         MultiLayerNetwork net = trained(new Sgd(0.1));
         assertThat(((BaseMultiLayerUpdater<?>) net.getUpdater(false)).getStateViewArray()).isNull();
-        assertThat(Revival.stateIndices(0, 10, 0, 0, 0, new long[] {1})).isEmpty();
-        assertThat(Revival.stateIndices(0, 10, 0, 15, 0, new long[] {1})).isEmpty();
-        assertThat(Revival.stateIndices(4, 14, 100, 120, 2, new long[] {1, 3})).containsExactly(103, 105, 113, 115);
         assertThat(Revival.revive(net, net.getLayer(1), net.getLayer(2), DEAD_UNITS, WeightNets.H1)).isEqualTo(DEAD);
     }
 

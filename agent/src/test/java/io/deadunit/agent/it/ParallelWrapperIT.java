@@ -44,4 +44,24 @@ class ParallelWrapperIT {
             assertThat(t.finish()).isZero();
         }
     }
+
+    /** Replicas are merged by ParallelWrapper: revival refuses them, says so once, and reports dead units still. */
+    @Test
+    void revivalRefusesTheReplicasWithOneLine() {
+        try (ForkedTrainer t = ForkedTrainer.trainer("ParallelTrainer").name("ParallelTrainer-revive")
+                .agentArgs("sampleEvery=1,window=4,revive=true")
+                .args("--workers", "2", "--deadUnits", Integer.toString(FORCED_DEAD),
+                        "--epochs", Integer.toString(EPOCHS), "--batches", Integer.toString(BATCHES))
+                .start()) {
+            t.awaitDone(Duration.ofSeconds(240));     // three JVMs of this suite train side by side on a loaded box
+            PrometheusText p = t.scrape();
+            assertThat(p.find("dl4j_layer_revived_units_total")).allSatisfy(s -> assertThat(s.value).isZero());
+            assertThat(p.find("dl4j_layer_dead_units", Map.of("layer", "hidden1")))
+                    .allSatisfy(s -> assertThat(s.value).isGreaterThanOrEqualTo(FORCED_DEAD));
+            assertThat(t.stderrLines().stream().filter(l -> l.startsWith("deadunit: revive=true is ignored for models"
+                    + " trained by ParallelWrapper")).count()).as("stderr:%n%s", t.stderr()).isEqualTo(1);
+            assertThat(p.value("deadunit_agent_errors_total", Map.of())).isZero();
+            assertThat(t.finish()).isZero();
+        }
+    }
 }
