@@ -1,6 +1,8 @@
 package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.discovery.TargetFile;
+import io.deadunit.exporter.discovery.TargetHost;
 import io.deadunit.exporter.health.AgentHealth;
 import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.jmx.AgentControl;
@@ -16,6 +18,7 @@ import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.jmx.JmxConfig;
@@ -25,6 +28,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,6 +66,7 @@ public final class Exporter implements AutoCloseable {
     private volatile JmxMeterRegistry jmx;
     private volatile MetricsEndpoint endpoint;
     private volatile AgentMBeanRegistration control;
+    private volatile TargetFile targetFile;
 
     /**
      * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
@@ -79,6 +86,8 @@ public final class Exporter implements AutoCloseable {
         this.log = log;
         this.health = new AgentHealth(log);
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
+        // The process' identity (labels=) on every series; set before any meter exists, as Micrometer requires.
+        registry.config().commonTags(tags(config.labels()));
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
@@ -123,7 +132,8 @@ public final class Exporter implements AutoCloseable {
     private void startPublishing() {
         try {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry()));
+            publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry(),
+                    config.labels()));
             registry.add(prometheus);
             if (config.jmx()) {
                 jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
@@ -161,7 +171,27 @@ public final class Exporter implements AutoCloseable {
             endpoint = MetricsEndpoint.start(config, prometheus.getPrometheusRegistry(), this::deadUnitsJson);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
+            return;
         }
+        // Once, so that whoever started several trainers with a port range or port=0 learns which is which.
+        log.println("deadunit: serving " + endpoint.url());
+        config.targetsDir().ifPresent(this::writeTargetFile);
+    }
+
+    private void writeTargetFile(Path dir) {
+        String target = TargetHost.hostPort(TargetHost.choose(config.host(), config.targetHost()), endpoint.port());
+        try {
+            targetFile = TargetFile.write(dir, target, endpoint.port(), config.labels());
+        } catch (IOException | RuntimeException e) {
+            log.println("deadunit: cannot write the discovery file in targetsDir " + dir + " (" + e
+                    + "); Prometheus will not find this process there. Training continues.");
+        }
+    }
+
+    private static List<Tag> tags(Map<String, String> labels) {
+        List<Tag> tags = new ArrayList<>();
+        labels.forEach((name, value) -> tags.add(Tag.of(name, value)));
+        return tags;
     }
 
     /** A failure is counted and logged once like any other; the HTTP client only gets a 500. */
@@ -213,6 +243,10 @@ public final class Exporter implements AutoCloseable {
         // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop.
         awaitPublishing(Duration.ofMillis(500));
         housekeeping.shutdownNow();
+        // First: Prometheus should stop looking for this process before its port goes away.
+        if (targetFile != null) {
+            targetFile.close();
+        }
         if (control != null) {
             control.close();
         }

@@ -127,6 +127,20 @@ final class Values {
         return p;
     }
 
+    static Path writableDirectory(String v) {
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        Path p = Paths.get(v);
+        if (!Files.isDirectory(p)) {
+            throw new BadValue(Values.shown(v) + " is not an existing directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new BadValue("directory " + Values.shown(v) + " is not writable");
+        }
+        return p;
+    }
+
     /** Accepts {@code train}, {@code inference} in any case, separated by {@code + ; ,} or spaces. */
     static Phases phases(String v) {
         boolean training = false;

@@ -3,6 +3,7 @@ package io.deadunit.exporter.server;
 import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpsConfigurator;
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.config.PortRange;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.exporter.httpserver.HttpErrorHandlingPolicy;
@@ -49,7 +50,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Binds {@code config.host():config.port()} and starts serving {@code registry}.
+     * Binds {@code config.host()} on the first free port of {@code config.portRange()} and starts serving
+     * {@code registry}.
      *
      * @throws IOException with a one-sentence message (no "deadunit:" prefix) naming the address and the key to
      *                     change, when the port is taken, the host cannot be bound, a secret file cannot be read,
@@ -78,31 +80,48 @@ public final class MetricsEndpoint implements AutoCloseable {
         HttpsConfigurator tls = config.tls()
                 ? TlsConfigurator.create(config.keystore().get(), config.keystorePasswordFile().get()) : null;
         ExecutorService executor = DaemonExecutor.create();
-        try {
-            // Empty properties: the application's own io.prometheus.* settings (its exporter port above all)
-            // must not leak into the agent's endpoint.
-            HTTPServer.Builder builder = HTTPServer.builder(PrometheusProperties.builder().build())
-                    .hostname(config.host())
-                    .port(config.port())
-                    .registry(registry)
-                    .executorService(executor)
-                    .authenticator(new RequestGate(credentials,
-                            deadUnits == null ? Set.of() : Set.of(DEADUNITS_PATH)))
-                    .defaultHandler(new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)))
-                    .registerHealthHandler(false)
-                    .errorHandlingPolicy(HttpErrorHandlingPolicy.builder()
-                            .unsafeDebugResponse(false)
-                            .errorReporter(new ScrapeErrorReporter())
-                            .build());
-            if (tls != null) {
-                builder.httpsConfigurator(tls);
+        PortRange ports = config.portRange();
+        for (int port = ports.first(); ; port++) {
+            try {
+                HTTPServer server = serve(config, port, registry, executor, credentials, tls, deadUnits);
+                return new MetricsEndpoint(server, executor, tls != null ? "https" : "http", config.host());
+            } catch (IOException | RuntimeException e) {
+                if (port < ports.last() && inUse(e)) {
+                    continue; // a range: the next port may be free
+                }
+                executor.shutdownNow();
+                throw startFailure(config, port, e);
             }
-            HTTPServer server = builder.buildAndStart();
-            return new MetricsEndpoint(server, executor, tls != null ? "https" : "http", config.host());
-        } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
-            throw startFailure(config, e);
         }
+    }
+
+    private static HTTPServer serve(AgentConfig config, int port, PrometheusRegistry registry,
+            ExecutorService executor, Authenticator credentials, HttpsConfigurator tls, DeadUnitsSource deadUnits)
+            throws IOException {
+        // Empty properties: the application's own io.prometheus.* settings (its exporter port above all)
+        // must not leak into the agent's endpoint.
+        HTTPServer.Builder builder = HTTPServer.builder(PrometheusProperties.builder().build())
+                .hostname(config.host())
+                .port(port)
+                .registry(registry)
+                .executorService(executor)
+                .authenticator(new RequestGate(credentials,
+                        deadUnits == null ? Set.of() : Set.of(DEADUNITS_PATH)))
+                .defaultHandler(new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)))
+                .registerHealthHandler(false)
+                .errorHandlingPolicy(HttpErrorHandlingPolicy.builder()
+                        .unsafeDebugResponse(false)
+                        .errorReporter(new ScrapeErrorReporter())
+                        .build());
+        if (tls != null) {
+            builder.httpsConfigurator(tls);
+        }
+        return builder.buildAndStart();
+    }
+
+    private static boolean inUse(Exception e) {
+        String reason = e.getMessage();
+        return e instanceof BindException && reason != null && reason.toLowerCase(Locale.ROOT).contains("in use");
     }
 
     /** The bound port; differs from the configured one when that was 0. */
@@ -150,11 +169,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
-    private static IOException startFailure(AgentConfig config, Exception e) {
-        String address = hostPort(config.host(), config.port());
+    private static IOException startFailure(AgentConfig config, int port, Exception e) {
+        String address = hostPort(config.host(), port);
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String message;
-        if (e instanceof BindException && reason.toLowerCase(Locale.ROOT).contains("in use")) {
+        if (inUse(e) && config.portRange().isRange()) {
+            message = "no free port in " + config.portRange() + " on " + config.host()
+                    + "; widen the range or use port=0 (any free port).";
+        } else if (inUse(e)) {
             message = address + " is already in use; choose another port with port=<n> (port=0 picks a free one).";
         } else if (e instanceof UnresolvedAddressException) {
             message = "cannot listen on " + address + " because host " + config.host()
