@@ -3,6 +3,9 @@ package io.deadunit.exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.discovery.TargetFile;
 import io.deadunit.exporter.discovery.TargetHost;
+import io.deadunit.exporter.push.PushGrouping;
+import io.deadunit.exporter.push.PushgatewayPusher;
+import io.deadunit.exporter.server.Secrets;
 import io.deadunit.exporter.health.AgentHealth;
 import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.jmx.AgentControl;
@@ -17,6 +20,7 @@ import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -67,6 +71,8 @@ public final class Exporter implements AutoCloseable {
     private volatile MetricsEndpoint endpoint;
     private volatile AgentMBeanRegistration control;
     private volatile TargetFile targetFile;
+    private volatile PushgatewayPusher pusher;
+    private final Counter pushFailures;
 
     /**
      * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
@@ -95,6 +101,8 @@ public final class Exporter implements AutoCloseable {
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
                 new Diagnostics(config.diagnoseAt(), log::println));
         new AgentMeters(health, monitors).bindTo(registry);
+        pushFailures = Counter.builder("deadunit.agent.push.failures")
+                .description("Pushes to the Pushgateway (pushgateway=) that failed").register(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> AgentThreads.daemon(runnable, "deadunit-exporter"));
@@ -140,6 +148,7 @@ public final class Exporter implements AutoCloseable {
                 registry.add(jmx);
             }
             startEndpoint(prometheus);
+            config.pushgateway().ifPresent(url -> startPushing(url, prometheus));
             if (config.jmx()) {
                 control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
                         this::endpoint, deadUnits), log).orElse(null);
@@ -176,6 +185,24 @@ public final class Exporter implements AutoCloseable {
         // Once, so that whoever started several trainers with a port range or port=0 learns which is which.
         log.println("deadunit: serving " + endpoint.url());
         config.targetsDir().ifPresent(this::writeTargetFile);
+    }
+
+    private void startPushing(java.net.URI url, PrometheusMeterRegistry prometheus) {
+        try {
+            String authorization = null;
+            if (config.basicAuth()) {
+                char[] password = Secrets.read(config.passwordFile().get(), "passwordFile");
+                String pair = config.user().get() + ":" + new String(password);
+                java.util.Arrays.fill(password, '\0');
+                authorization = "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            pusher = PushgatewayPusher.start(url, PushGrouping.of(config.labels()),
+                    Duration.ofSeconds(config.pushEvery()), prometheus.getPrometheusRegistry(), authorization,
+                    pushFailures::increment, log);
+        } catch (IOException | RuntimeException e) {
+            log.println("deadunit: cannot push to " + url + " (" + e.getMessage() + "); training continues.");
+        }
     }
 
     private void writeTargetFile(Path dir) {
@@ -246,6 +273,10 @@ public final class Exporter implements AutoCloseable {
         // First: Prometheus should stop looking for this process before its port goes away.
         if (targetFile != null) {
             targetFile.close();
+        }
+        // The last window, pushed before the endpoint and the registries go (bounded wait, see the pusher).
+        if (pusher != null) {
+            pusher.close();
         }
         if (control != null) {
             control.close();

@@ -83,6 +83,14 @@ public final class AgentConfig {
         return find(ConfigKey.TARGET_HOST);
     }
 
+    public Optional<java.net.URI> pushgateway() {
+        return find(ConfigKey.PUSHGATEWAY);
+    }
+
+    public int pushEvery() {
+        return get(ConfigKey.PUSH_EVERY);
+    }
+
     public int sampleEvery() {
         return get(ConfigKey.SAMPLE_EVERY);
     }
@@ -234,6 +242,14 @@ public final class AgentConfig {
 
         public Builder targetHost(String targetHost) {
             return set(ConfigKey.TARGET_HOST, targetHost);
+        }
+
+        public Builder pushgateway(java.net.URI pushgateway) {
+            return set(ConfigKey.PUSHGATEWAY, pushgateway);
+        }
+
+        public Builder pushEvery(int seconds) {
+            return set(ConfigKey.PUSH_EVERY, seconds);
         }
 
         public Builder sampleEvery(int sampleEvery) {

@@ -1,5 +1,6 @@
 package io.deadunit.exporter.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,6 +70,11 @@ public final class ConfigKey<T> {
             "directory where the agent writes its Prometheus file-SD target file, removed at exit");
     public static final ConfigKey<String> TARGET_HOST = new ConfigKey<>("targetHost", ValueType.host(), null,
             "host written in the target file; unset: host, or a reachable address when host is 0.0.0.0 or ::");
+    public static final ConfigKey<URI> PUSHGATEWAY = new ConfigKey<>("pushgateway",
+            ValueType.httpUrl("http://localhost:9091"), null,
+            "Prometheus Pushgateway to push to every pushEvery seconds and once more at exit");
+    public static final ConfigKey<Integer> PUSH_EVERY = new ConfigKey<>("pushEvery",
+            ValueType.wholeNumber(1, 86_400), 15, "seconds between two pushes to the Pushgateway");
 
     private final String key;
     private final ValueType<T> type;

@@ -1,5 +1,6 @@
 package io.deadunit.exporter.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -99,6 +100,12 @@ final class ValueType<T> {
     static ValueType<Path> writableDirectory() {
         return of("the path of an existing directory this process can write to", Values::writableDirectory,
                 UnaryOperator.identity());
+    }
+
+    /** {@code http://host:port} or {@code https://...}; no credentials, query or fragment. */
+    static ValueType<URI> httpUrl(String example) {
+        return of("an http:// or https:// URL such as " + example + " (no user:password@, no ?query)",
+                Values::httpUrl, Objects::requireNonNull);
     }
 
     static ValueType<Phases> phases() {
