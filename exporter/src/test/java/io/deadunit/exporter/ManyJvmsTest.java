@@ -48,7 +48,7 @@ class ManyJvmsTest {
         LayerMonitor layer = exporter.monitors().registerLayer(new Object(), monitor,
                 l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
         layer.onActivations(new FloatTensorData(FloatBuffer.wrap(new float[]{0, 1, 0, 1})), 0, new long[]{2, 2},
-                new long[]{2, 1});
+                new long[]{2, 1}, null);
         monitor.onIterationDone(0.1);
     }
 
