@@ -1,6 +1,11 @@
 package io.deadunit.exporter;
 
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.discovery.TargetFile;
+import io.deadunit.exporter.discovery.TargetHost;
+import io.deadunit.exporter.push.PushGrouping;
+import io.deadunit.exporter.push.PushgatewayPusher;
+import io.deadunit.exporter.server.Secrets;
 import io.deadunit.exporter.health.AgentHealth;
 import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.health.OffThreadLines;
@@ -17,7 +22,9 @@ import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.DeadUnitsSource;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.jmx.JmxConfig;
@@ -28,6 +35,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -65,6 +75,9 @@ public final class Exporter implements AutoCloseable {
     private volatile JmxMeterRegistry jmx;
     private volatile MetricsEndpoint endpoint;
     private volatile AgentMBeanRegistration control;
+    private volatile TargetFile targetFile;
+    private volatile PushgatewayPusher pusher;
+    private final Counter pushFailures;
 
     /**
      * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
@@ -86,6 +99,8 @@ public final class Exporter implements AutoCloseable {
         this.lines = new OffThreadLines(log);
         this.health = new AgentHealth(lines);
         // Backstop against runaway cardinality: beyond maxLayers distinct layer names, layer meters are dropped.
+        // The process' identity (labels=) on every series; set before any meter exists, as Micrometer requires.
+        registry.config().commonTags(tags(config.labels()));
         registry.config().meterFilter(
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
@@ -93,6 +108,8 @@ public final class Exporter implements AutoCloseable {
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
                 new Diagnostics(config.diagnoseAt(), lines));
         new AgentMeters(health, monitors).bindTo(registry);
+        pushFailures = Counter.builder("deadunit.agent.push.failures")
+                .description("Pushes to the Pushgateway (pushgateway=) that failed").register(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> AgentThreads.daemon(runnable, "deadunit-exporter"));
@@ -130,13 +147,15 @@ public final class Exporter implements AutoCloseable {
     private void startPublishing() {
         try {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry()));
+            publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry(),
+                    config.labels()));
             registry.add(prometheus);
             if (config.jmx()) {
                 jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
                 registry.add(jmx);
             }
             startEndpoint(prometheus);
+            config.pushgateway().ifPresent(url -> startPushing(url, prometheus));
             if (config.jmx()) {
                 control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
                         this::endpoint, deadUnits), log).orElse(null);
@@ -173,7 +192,45 @@ public final class Exporter implements AutoCloseable {
             endpoint.warnings().forEach(log::println);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: " + e.getMessage() + " Metrics are not served over HTTP; training continues.");
+            return;
         }
+        // Once, so that whoever started several trainers with a port range or port=0 learns which is which.
+        log.println("deadunit: serving " + endpoint.url());
+        config.targetsDir().ifPresent(this::writeTargetFile);
+    }
+
+    private void startPushing(java.net.URI url, PrometheusMeterRegistry prometheus) {
+        try {
+            String authorization = null;
+            if (config.basicAuth()) {
+                char[] password = Secrets.read(config.passwordFile().get(), "passwordFile");
+                String pair = config.user().get() + ":" + new String(password);
+                java.util.Arrays.fill(password, '\0');
+                authorization = "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            pusher = PushgatewayPusher.start(url, PushGrouping.of(config.labels()),
+                    Duration.ofSeconds(config.pushEvery()), prometheus.getPrometheusRegistry(), authorization,
+                    pushFailures::increment, log);
+        } catch (IOException | RuntimeException e) {
+            log.println("deadunit: cannot push to " + url + " (" + e.getMessage() + "); training continues.");
+        }
+    }
+
+    private void writeTargetFile(Path dir) {
+        String target = TargetHost.hostPort(TargetHost.choose(config.host(), config.targetHost()), endpoint.port());
+        try {
+            targetFile = TargetFile.write(dir, target, endpoint.port(), config.labels());
+        } catch (IOException | RuntimeException e) {
+            log.println("deadunit: cannot write the discovery file in targetsDir " + dir + " (" + e
+                    + "); Prometheus will not find this process there. Training continues.");
+        }
+    }
+
+    private static List<Tag> tags(Map<String, String> labels) {
+        List<Tag> tags = new ArrayList<>();
+        labels.forEach((name, value) -> tags.add(Tag.of(name, value)));
+        return tags;
     }
 
     /** A failure is counted and logged once like any other; the HTTP client only gets a 500 or a cut answer. */
@@ -241,6 +298,14 @@ public final class Exporter implements AutoCloseable {
         awaitPublishing(Duration.ofMillis(500));
         lines.flush(LINES_FLUSH_MILLIS);
         housekeeping.shutdownNow();
+        // First: Prometheus should stop looking for this process before its port goes away.
+        if (targetFile != null) {
+            targetFile.close();
+        }
+        // The last window, pushed before the endpoint and the registries go (bounded wait, see the pusher).
+        if (pusher != null) {
+            pusher.close();
+        }
         if (control != null) {
             control.close();
         }

@@ -52,8 +52,10 @@ class ExporterTest {
         AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).build();
         Object model = new Object();
         Object layer = new Object();
+        String url;
         try (Exporter exporter = started(config)) {
             observeOneWindow(exporter, model, layer);
+            url = exporter.endpoint().orElseThrow().url();
 
             String body = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(exporter.endpoint().orElseThrow().url())).build(),
@@ -68,7 +70,7 @@ class ExporterTest {
                     .orElseThrow();
             assertThat(((Number) server.getAttribute(dead, "Value")).doubleValue()).isEqualTo(1.0);
         }
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("deadunit: serving " + url + "\n");
     }
 
     @Test
@@ -79,6 +81,7 @@ class ExporterTest {
         Object layer = new Object();
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
+        String url;
         try (Exporter exporter = started(config)) {
             observeOneWindow(exporter, model, layer);
             MetricsEndpoint endpoint = exporter.endpoint().orElseThrow();
@@ -93,9 +96,10 @@ class ExporterTest {
                     .isEqualTo(server.invoke(control, "deadUnitsJson", null, null));
             assertThat(server.getAttribute(control, "Port")).isEqualTo(endpoint.port());
             assertThat(server.getAttribute(control, "MetricsUrl")).isEqualTo(endpoint.url());
+            url = endpoint.url();
         }
         assertThat(server.isRegistered(control)).isFalse();
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("deadunit: serving " + url + "\n");
     }
 
     @Test

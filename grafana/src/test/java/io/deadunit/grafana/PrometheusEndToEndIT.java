@@ -141,7 +141,7 @@ class PrometheusEndToEndIT {
   }
 
   /** Copies the agent jar, retrying while it is being rewritten (it must open as a jar with a Premain-Class). */
-  private static Path copyAgentJar(Path jar, Path copy) throws IOException, InterruptedException {
+  static Path copyAgentJar(Path jar, Path copy) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
       try {
@@ -160,7 +160,7 @@ class PrometheusEndToEndIT {
     throw new AssertionError("cannot copy a complete agent jar from " + jar, last);
   }
 
-  private static Path copyTree(Path from, Path to) throws IOException {
+  static Path copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
         Path target = to.resolve(from.relativize(p).toString());
@@ -585,7 +585,7 @@ class PrometheusEndToEndIT {
     return sb.toString();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();
@@ -596,7 +596,7 @@ class PrometheusEndToEndIT {
     return fromNanos < 0 || toNanos < 0 ? Double.NaN : (toNanos - fromNanos) / 1e9;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

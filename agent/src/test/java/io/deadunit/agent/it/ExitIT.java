@@ -31,7 +31,7 @@ class ExitIT {
             assertThat(code).as("exit code" + t.describe()).isZero();
             assertThat(Duration.ofNanos(afterDone)).as("time from TRAINING_DONE to exit").isLessThan(EXIT_WITHIN);
             List<String> err = t.stderrLines();
-            assertThat(err.stream().anyMatch(l -> l.startsWith("deadunit:")))
+            assertThat(err.stream().anyMatch(l -> l.startsWith("deadunit: summary")))
                     .as("a deadunit: summary line on stderr" + t.describe()).isTrue();
             for (String layer : List.of("hidden0", "hidden1", "hidden2")) {
                 assertThat(err.stream().anyMatch(l -> l.contains(layer)))

@@ -87,9 +87,35 @@ public final class AgentConfig {
         return get(ConfigKey.HOST);
     }
 
-    /** 0 asks the OS for a free port. */
+    /** The first (or only) port to try; 0 asks the OS for a free port. */
     public int port() {
+        return get(ConfigKey.PORT).first();
+    }
+
+    /** The ports to try, in order: one port, 0, or a range whose first free port wins. */
+    public PortRange portRange() {
         return get(ConfigKey.PORT);
+    }
+
+    /** Constant labels on every series ({@code labels=}); empty when unset. */
+    public Map<String, String> labels() {
+        return find(ConfigKey.LABELS).orElse(Map.of());
+    }
+
+    public Optional<Path> targetsDir() {
+        return find(ConfigKey.TARGETS_DIR);
+    }
+
+    public Optional<String> targetHost() {
+        return find(ConfigKey.TARGET_HOST);
+    }
+
+    public Optional<java.net.URI> pushgateway() {
+        return find(ConfigKey.PUSHGATEWAY);
+    }
+
+    public int pushEvery() {
+        return get(ConfigKey.PUSH_EVERY);
     }
 
     public int sampleEvery() {
@@ -236,7 +262,31 @@ public final class AgentConfig {
         }
 
         public Builder port(int port) {
-            return set(ConfigKey.PORT, port);
+            return set(ConfigKey.PORT, PortRange.single(port));
+        }
+
+        public Builder portRange(int first, int last) {
+            return set(ConfigKey.PORT, PortRange.of(first, last));
+        }
+
+        public Builder labels(Map<String, String> labels) {
+            return set(ConfigKey.LABELS, labels);
+        }
+
+        public Builder targetsDir(Path targetsDir) {
+            return set(ConfigKey.TARGETS_DIR, targetsDir);
+        }
+
+        public Builder targetHost(String targetHost) {
+            return set(ConfigKey.TARGET_HOST, targetHost);
+        }
+
+        public Builder pushgateway(java.net.URI pushgateway) {
+            return set(ConfigKey.PUSHGATEWAY, pushgateway);
+        }
+
+        public Builder pushEvery(int seconds) {
+            return set(ConfigKey.PUSH_EVERY, seconds);
         }
 
         public Builder sampleEvery(int sampleEvery) {

@@ -1,10 +1,12 @@
 package io.deadunit.exporter.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,8 +28,8 @@ public final class ConfigKey<T> {
             "false: the agent does nothing, training runs untouched");
     public static final ConfigKey<String> HOST = new ConfigKey<>("host", ValueType.host(), "127.0.0.1",
             "address the metrics endpoint binds to");
-    public static final ConfigKey<Integer> PORT = new ConfigKey<>("port",
-            ValueType.wholeNumber(0, 65535).note("0 picks a free port"), 9404, "port of the metrics endpoint");
+    public static final ConfigKey<PortRange> PORT = new ConfigKey<>("port", ValueType.portRange(),
+            PortRange.single(9404), "port of the metrics endpoint: one port, 0 (any free port) or a range (first free)");
     public static final ConfigKey<Integer> SAMPLE_EVERY = new ConfigKey<>("sampleEvery",
             ValueType.wholeNumber(1, 1_000_000), 10, "observe every k-th training iteration");
     public static final ConfigKey<Integer> WINDOW = new ConfigKey<>("window", ValueType.wholeNumber(1, 1_000_000),
@@ -60,6 +62,19 @@ public final class ConfigKey<T> {
             "reinitialise dead units (changes training)");
     public static final ConfigKey<Integer> REVIVE_EVERY = new ConfigKey<>("reviveEvery",
             ValueType.wholeNumber(1, 1_000_000), 1, "with revive: recycle dead units every this many windows");
+
+    public static final ConfigKey<Map<String, String>> LABELS = new ConfigKey<>("labels", ValueType.labels(), null,
+            "constant labels on every series, the process' identity: app:sweep-7;executor:3");
+    public static final ConfigKey<Path> TARGETS_DIR = new ConfigKey<>("targetsDir",
+            ValueType.writableDirectory(), null,
+            "directory where the agent writes its Prometheus file-SD target file, removed at exit");
+    public static final ConfigKey<String> TARGET_HOST = new ConfigKey<>("targetHost", ValueType.host(), null,
+            "host written in the target file; unset: host, or a reachable address when host is 0.0.0.0 or ::");
+    public static final ConfigKey<URI> PUSHGATEWAY = new ConfigKey<>("pushgateway",
+            ValueType.httpUrl("http://localhost:9091"), null,
+            "Prometheus Pushgateway to push to every pushEvery seconds and once more at exit");
+    public static final ConfigKey<Integer> PUSH_EVERY = new ConfigKey<>("pushEvery",
+            ValueType.wholeNumber(1, 86_400), 15, "seconds between two pushes to the Pushgateway");
 
     private final String key;
     private final ValueType<T> type;

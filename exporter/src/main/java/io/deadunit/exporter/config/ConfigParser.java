@@ -82,6 +82,8 @@ public final class ConfigParser {
             }
             try {
                 builder.parse(key, setting.value());
+            } catch (BadValue bad) {
+                problems.badValue(setting, key, bad.getMessage());
             } catch (RuntimeException bad) {
                 problems.badValue(setting, key);
                 if (KeyGroups.guards(key)) {

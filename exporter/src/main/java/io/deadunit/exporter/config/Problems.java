@@ -20,10 +20,15 @@ final class Problems {
     }
 
     void badValue(RawSetting setting, ConfigKey<?> key) {
+        badValue(setting, key, null);
+    }
+
+    /** @param detail what exactly is wrong (a {@link BadValue}'s message), or null */
+    void badValue(RawSetting setting, ConfigKey<?> key, String detail) {
         String what = setting.value().isEmpty()
                 ? Values.shown(setting.origin()) + " is empty"
                 : Values.shown(setting.origin()) + "=" + Values.shown(setting.value());
-        messages.add(what + ": expected " + key.expected());
+        messages.add(what + (detail == null ? "" : " (" + detail + ")") + ": expected " + key.expected());
     }
 
     void notKeyValue(String token) {

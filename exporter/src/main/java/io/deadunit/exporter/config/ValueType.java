@@ -1,6 +1,8 @@
 package io.deadunit.exporter.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -78,6 +80,32 @@ final class ValueType<T> {
      */
     static ValueType<Path> readableFile(String expected) {
         return of(expected, Values::readableFile, UnaryOperator.identity());
+    }
+
+    /** {@code 9404}, {@code 0} (any free port) or {@code 9404-9420} (the first free one). */
+    static ValueType<PortRange> portRange() {
+        return new ValueType<>("a whole number from 0 to 65535 (0 picks a free port) or a range such as 9404-9420 (the"
+                + " first free port wins)", "between 0 and 65535", PortRange::parse, Objects::requireNonNull,
+                String::valueOf);
+    }
+
+    /** {@code name:value;name:value}, see {@link Labels}. */
+    static ValueType<Map<String, String>> labels() {
+        return of("name:value pairs joined by ';' (at most " + Labels.MAX_LABELS + ", names like [a-zA-Z_][a-zA-Z0-9_]*,"
+                + " not reserved, values of 1 to " + Values.MAX_NAME_LENGTH + " printable characters)",
+                Labels::parse, Labels::check);
+    }
+
+    /** A directory this process can write to when the settings are parsed. */
+    static ValueType<Path> writableDirectory() {
+        return of("the path of an existing directory this process can write to", Values::writableDirectory,
+                UnaryOperator.identity());
+    }
+
+    /** {@code http://host:port} or {@code https://...}; no credentials, query or fragment. */
+    static ValueType<URI> httpUrl(String example) {
+        return of("an http:// or https:// URL such as " + example + " (no user:password@, no ?query)",
+                Values::httpUrl, Objects::requireNonNull);
     }
 
     static ValueType<Phases> phases() {

@@ -127,6 +127,44 @@ final class Values {
         return p;
     }
 
+    static Path writableDirectory(String v) {
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        Path p = Paths.get(v);
+        if (!Files.isDirectory(p)) {
+            throw new BadValue(Values.shown(v) + " is not an existing directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new BadValue("directory " + Values.shown(v) + " is not writable");
+        }
+        return p;
+    }
+
+    static java.net.URI httpUrl(String v) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(v.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new BadValue("the URL must start with http:// or https://");
+        }
+        if (uri.getHost() == null) {
+            throw new BadValue("the URL has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new BadValue("credentials in the URL are visible in ps; use user and passwordFile");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new BadValue("the URL may not have a ?query or #fragment");
+        }
+        host(uri.getHost());
+        return uri;
+    }
+
     /** Accepts {@code train}, {@code inference} in any case, separated by {@code + ; ,} or spaces. */
     static Phases phases(String v) {
         boolean training = false;

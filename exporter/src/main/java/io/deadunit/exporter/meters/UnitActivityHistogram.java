@@ -6,6 +6,9 @@ import io.deadunit.exporter.stats.LayerSnapshot;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+
+import java.util.Map;
 
 /**
  * {@code dl4j_layer_unit_activity}: each window, every unit's share of active outputs, so Grafana can draw the
@@ -21,11 +24,20 @@ public final class UnitActivityHistogram {
     private final Histogram histogram;
 
     public UnitActivityHistogram(PrometheusRegistry registry) {
+        this(registry, Map.of());
+    }
+
+    /**
+     * @param constantLabels the process' identity ({@code labels=}), which Micrometer's common tags cannot reach
+     *                       here: this histogram lives in the Prometheus registry directly
+     */
+    public UnitActivityHistogram(PrometheusRegistry registry, Map<String, String> constantLabels) {
         histogram = Histogram.builder()
                 .name("dl4j_layer_unit_activity")
                 .help("Each window, every unit's share of active outputs (non-zero; bounded activations: non-saturated)")
                 .labelNames(LayerTags.NAMES)
                 .classicUpperBounds(BUCKETS)
+                .constLabels(constantLabels(constantLabels))
                 .classicOnly()
                 // no trace context to attach: sampling exemplars would only cost each observation
                 .withoutExemplars()
@@ -43,5 +55,11 @@ public final class UnitActivityHistogram {
         for (LayerMonitor layer : model.layers()) {
             histogram.remove(LayerTags.values(layer));
         }
+    }
+
+    private static Labels constantLabels(Map<String, String> labels) {
+        Labels.Builder builder = Labels.builder();
+        labels.forEach(builder::label);
+        return builder.build();
     }
 }

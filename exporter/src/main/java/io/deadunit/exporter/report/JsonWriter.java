@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
  * the agent bundles no JSON library that could clash with the application's. The caller nests calls correctly;
  * this class only keeps track of whether a separator is due.
  */
-final class JsonWriter {
+public final class JsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** Deepest nesting the reports use, with room to spare. */
     private static final int MAX_DEPTH = 16;
@@ -20,7 +20,7 @@ final class JsonWriter {
     private int depth;
     private boolean afterName;
 
-    JsonWriter(Appendable out) {
+    public JsonWriter(Appendable out) {
         this.out = new Sink(out);
     }
 
@@ -29,24 +29,24 @@ final class JsonWriter {
         return out.bytes;
     }
 
-    JsonWriter beginObject() {
+    public JsonWriter beginObject() {
         return open('{');
     }
 
-    JsonWriter endObject() {
+    public JsonWriter endObject() {
         return close('}');
     }
 
-    JsonWriter beginArray() {
+    public JsonWriter beginArray() {
         return open('[');
     }
 
-    JsonWriter endArray() {
+    public JsonWriter endArray() {
         return close(']');
     }
 
     /** The name of the next member of the current object. */
-    JsonWriter name(String name) {
+    public JsonWriter name(String name) {
         separate();
         quote(name);
         out.append(':');
@@ -54,7 +54,7 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(String value) {
+    public JsonWriter value(String value) {
         separate();
         if (value == null) {
             out.append("null");

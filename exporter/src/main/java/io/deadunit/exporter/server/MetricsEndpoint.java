@@ -2,6 +2,7 @@ package io.deadunit.exporter.server;
 
 import com.sun.net.httpserver.Authenticator;
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.config.PortRange;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.httpserver.HttpErrorHandlingPolicy;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -52,7 +53,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Binds {@code config.host():config.port()} and starts serving {@code registry}.
+     * Binds {@code config.host()} on the first free port of {@code config.portRange()} and starts serving
+     * {@code registry}.
      *
      * @throws IOException with a one-sentence message (no "deadunit:" prefix) naming the address and the key to
      *                     change, when the port is taken, the host cannot be bound, a secret file cannot be read,
@@ -89,11 +91,17 @@ public final class MetricsEndpoint implements AutoCloseable {
         Router router = new Router(new RequestGate(credentials, extraPaths), metrics,
                 new RootHandler(deadUnits == null ? null : new DeadUnitsHandler(deadUnits)),
                 deadUnits == null ? Set.of(METRICS_PATH) : Set.of(METRICS_PATH, DEADUNITS_PATH));
-        try {
-            SocketServer server = SocketServer.start(new InetSocketAddress(config.host(), config.port()), tls, router);
-            return new MetricsEndpoint(server, tls != null ? "https" : "http", config);
-        } catch (IOException | RuntimeException e) {
-            throw startFailure(config, e);
+        PortRange ports = config.portRange();
+        for (int port = ports.first(); ; port++) {
+            try {
+                SocketServer server = SocketServer.start(new InetSocketAddress(config.host(), port), tls, router);
+                return new MetricsEndpoint(server, tls != null ? "https" : "http", config);
+            } catch (IOException | RuntimeException e) {
+                if (port < ports.last() && inUse(e)) {
+                    continue; // a range: the next port may be free
+                }
+                throw startFailure(config, port, e);
+            }
         }
     }
 
@@ -103,6 +111,11 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public List<String> warnings() {
         return warnings;
+    }
+
+    private static boolean inUse(Exception e) {
+        String reason = e.getMessage();
+        return e instanceof BindException && reason != null && reason.toLowerCase(Locale.ROOT).contains("in use");
     }
 
     /** The bound port; differs from the configured one when that was 0. */
@@ -147,11 +160,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
-    private static IOException startFailure(AgentConfig config, Exception e) {
-        String address = hostPort(config.host(), config.port());
+    private static IOException startFailure(AgentConfig config, int port, Exception e) {
+        String address = hostPort(config.host(), port);
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String message;
-        if (e instanceof BindException && reason.toLowerCase(Locale.ROOT).contains("in use")) {
+        if (inUse(e) && config.portRange().isRange()) {
+            message = "no free port in " + config.portRange() + " on " + config.host()
+                    + "; widen the range or use port=0 (any free port).";
+        } else if (inUse(e)) {
             message = address + " is already in use; choose another port with port=<n> (port=0 picks a free one).";
         } else if (e instanceof UnresolvedAddressException) {
             message = "cannot listen on " + address + " because host " + config.host()

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Reads a password from a file: command lines are visible in {@code ps}, files can be made private. */
-final class Secrets {
+public final class Secrets {
     private static final int MAX_BYTES = 4096;
 
     private Secrets() {
@@ -21,7 +21,7 @@ final class Secrets {
      *
      * @param key the config key that named the file, for messages
      */
-    static char[] read(Path file, String key) throws IOException {
+    public static char[] read(Path file, String key) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);

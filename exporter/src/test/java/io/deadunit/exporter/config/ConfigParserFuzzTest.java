@@ -15,13 +15,14 @@ class ConfigParserFuzzTest {
 
     private static final String[] KEYS = {"enabled", "host", "port", "sampleEvery", "window", "phases", "model",
             "summary", "maxLayers", "jmx", "user", "passwordFile", "keystore", "keystorePasswordFile", "password",
-            "keystorePassword", "", "bogus", "deadunit.port"};
+            "keystorePassword", "", "bogus", "deadunit.port", "labels", "targetsDir", "targetHost"};
     private static final String[] VALUES = {"", "0", "1", "-1", "10", "65535", "65536", "1000000", "1000001",
             "99999999999999999999999999999", "-9223372036854775809", "1e9", "0x10", "true", "false", "yes", "NO",
             "train", "inference", "train+inference", "train;inference", "inference,train", "127.0.0.1", "::1",
             "[::1]", "0.0.0.0", "256.1.1.1", "localhost", "/etc/hostname", "/nonexistent", "..", "a b", "null",
             "٣", "𝟘", "日本語", "😀", "\u0000", "\n", "\r\n", "\u2028", "\u2029", "\u0085", "\uD800", "\u200F",
-            "e\u0301", "%s%n", "${jndi:ldap://x}", "\\", "\"", "'"};
+            "e\u0301", "%s%n", "${jndi:ldap://x}", "\\", "\"", "'", "9404-9420", "9420-9404", "0-1", "1-65536",
+            "app:x", "app:x;trial:1", "__name__:x", "le:1", "a-b:c", "app:", ":x", "app:x;app:y", "/tmp"};
     private static final String SEPARATORS = ",=;+ \t";
 
     @Test
@@ -51,6 +52,14 @@ class ConfigParserFuzzTest {
         assertThat(AgentConfig.builder().host(c.host()).build().host()).as(context).isEqualTo(c.host());
         c.model().ifPresent(m -> assertThat(m.codePointCount(0, m.length())).isBetween(1, 100));
         c.user().ifPresent(u -> assertThat(u).doesNotContain(":"));
+        assertThat(c.portRange().first()).as(context).isBetween(0, c.portRange().last());
+        assertThat(c.portRange().last()).as(context).isLessThanOrEqualTo(65535);
+        assertThat(c.labels().size()).as(context).isLessThanOrEqualTo(Labels.MAX_LABELS);
+        c.labels().forEach((name, value) -> {
+            assertThat(name).as(context).matches("[a-zA-Z_][a-zA-Z0-9_]{0,63}").doesNotStartWith("__");
+            assertThat(Labels.RESERVED).as(context).doesNotContain(name);
+            assertThat(value.codePointCount(0, value.length())).as(context).isBetween(1, 100);
+        });
         assertThat(parsed.warningLine().isPresent()).as(context).isEqualTo(!parsed.problems().isEmpty());
         parsed.warningLine().ifPresent(line -> {
             assertThat(line).as(context).startsWith("deadunit: ").endsWith("training continues.")

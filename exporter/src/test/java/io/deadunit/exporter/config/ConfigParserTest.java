@@ -20,6 +20,8 @@ class ConfigParserTest {
         return Arguments.of(args, expected.apply(AgentConfig.builder()).build());
     }
 
+    private static final String TMP = System.getProperty("java.io.tmpdir");
+
     static Stream<Arguments> goodArguments() {
         return Stream.of(
                 good(null, b -> b),
@@ -57,6 +59,15 @@ class ConfigParserTest {
                 good("model=mnist-mlp", b -> b.model("mnist-mlp")),
                 good("model=réseau 数字", b -> b.model("réseau 数字")),
                 good("model=a=b", b -> b.model("a=b")),
+                good("port=9404-9420", b -> b.portRange(9404, 9420)),
+                good("port= 9404 - 9404 ", b -> b.port(9404)),
+                good("port=1-65535", b -> b.portRange(1, 65535)),
+                good("labels=app:sweep-7;trial:3", b -> b.labels(Map.of("app", "sweep-7", "trial", "3"))),
+                good("labels= app : a b ;; _x:ü:v ;", b -> b.labels(Map.of("app", "a b", "_x", "ü:v"))),
+                good("labels=app:application_1700000000000_0001;executor:12",
+                        b -> b.labels(Map.of("app", "application_1700000000000_0001", "executor", "12"))),
+                good("targetsDir=" + TMP, b -> b.targetsDir(java.nio.file.Paths.get(TMP))),
+                good("targetHost=trainer-1.example.com", b -> b.targetHost("trainer-1.example.com")),
                 good("revive=true", b -> b.revive(true)),
                 good("revive=on,reviveEvery=3", b -> b.revive(true).reviveEvery(3)),
                 good("reviveEvery=1000000", b -> b.reviveEvery(1_000_000)),
@@ -94,6 +105,31 @@ class ConfigParserTest {
                 bad("port=99999999999999999999999999", b -> b, "port=9999999999"),
                 bad("port=", b -> b, "port is empty: " + integerPort),
                 bad("port=80.5", b -> b, "port=80.5"),
+                bad("port=9420-9404", b -> b, "port=9420-9404: " + integerPort),
+                bad("port=0-10", b -> b, "port=0-10"),
+                bad("port=9404-70000", b -> b, "port=9404-70000"),
+                bad("port=9404-", b -> b, "port=9404-"),
+                bad("port=-9404", b -> b, "port=-9404"),
+                bad("port=9404--9410", b -> b, "port=9404--9410"),
+                bad("labels=", b -> b, "labels is empty"),
+                bad("labels=app", b -> b, "labels=app ('app' is not name:value): expected name:value pairs"),
+                bad("labels=1app:x", b -> b, "label name '1app' must match [a-zA-Z_][a-zA-Z0-9_]*"),
+                bad("labels=my-app:x", b -> b, "label name 'my-app' must match"),
+                bad("labels=__name__:x", b -> b, "label name '__name__' is reserved"),
+                bad("labels=layer:x", b -> b, "label name 'layer' is reserved"),
+                bad("labels=instance:x;app:y", b -> b, "label name 'instance' is reserved"),
+                bad("labels=job:x", b -> b, "'job' is reserved"),
+                bad("labels=le:x", b -> b, "'le' is reserved"),
+                bad("labels=app:", b -> b, "label app needs a value of 1 to 100 printable characters"),
+                bad("labels=app:x;app:y", b -> b, "label app is given twice"),
+                bad("labels=a:1;b:1;c:1;d:1;e:1;f:1;g:1;h:1;i:1;j:1;k:1", b -> b, "at most 10 labels, got 11"),
+                bad("labels=" + "n".repeat(65) + ":x", b -> b, "have at most 64 characters"),
+                bad("labels=app:" + "v".repeat(101), b -> b, "label app needs a value of 1 to 100"),
+                bad("targetsDir=/nonexistent/deadunit-targets", b -> b,
+                        "targetsDir=/nonexistent/deadunit-targets (/nonexistent/deadunit-targets is not an existing "
+                                + "directory): expected the path of an existing directory"),
+                bad("targetsDir=", b -> b, "targetsDir is empty"),
+                bad("targetHost=bad host", b -> b, "targetHost=bad host: expected a host name"),
                 bad("sampleEvery=0", b -> b, "sampleEvery=0: expected a whole number from 1 to 1000000"),
                 bad("sampleEvery=1000001", b -> b, "sampleEvery=1000001"),
                 bad("sampleEvery=١٢", b -> b, "sampleEvery=١٢"),
@@ -226,7 +262,7 @@ class ConfigParserTest {
 
         assertThat(parsed.config().port()).isEqualTo(9404);
         assertThat(parsed.problems()).containsExactly("port=nope: expected a whole number from 0 to 65535 "
-                + "(0 picks a free port)");
+                + "(0 picks a free port) or a range such as 9404-9420 (the first free port wins)");
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.deadunit.exporter.discovery;
+
+import io.deadunit.exporter.report.JsonWriter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * This process' Prometheus file-based service discovery file ({@code targetsDir=DIR}):
+ * {@code [{"targets":["host:port"],"labels":{...}}]} in {@code DIR/deadunit-<pid>-<port>.json}. Written to a
+ * temporary file in the same directory and renamed over the final name, so Prometheus (which watches the directory)
+ * never reads half a file; the temporary name ends in {@code .tmp} so a {@code *.json} pattern skips it. Deleted
+ * at exit.
+ */
+public final class TargetFile implements AutoCloseable {
+    private final Path file;
+    private final AtomicBoolean removed = new AtomicBoolean();
+
+    private TargetFile(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Writes the file for {@code target} ({@code host:port}) with {@code labels}.
+     *
+     * @throws IOException when the directory cannot be written (the caller reports it once)
+     */
+    public static TargetFile write(Path dir, String target, int port, Map<String, String> labels)
+            throws IOException {
+        String name = "deadunit-" + ProcessHandle.current().pid() + "-" + port;
+        Path file = dir.resolve(name + ".json");
+        Path temp = Files.createTempFile(dir, "." + name + "-", ".tmp");
+        try {
+            Files.write(temp, json(target, labels).getBytes(StandardCharsets.UTF_8));
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return new TargetFile(file);
+    }
+
+    /** The JSON Prometheus reads: one target group. */
+    static String json(String target, Map<String, String> labels) {
+        StringBuilder sb = new StringBuilder();
+        JsonWriter json = new JsonWriter(sb).beginArray().beginObject().name("targets").beginArray().value(target)
+                .endArray().name("labels").beginObject();
+        labels.forEach((name, value) -> json.name(name).value(value));
+        json.endObject().endObject().endArray();
+        return sb.append('\n').toString();
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /** Deletes the file (once); a failure is ignored: the JVM is exiting, and a stale target only fails scrapes. */
+    @Override
+    public void close() {
+        if (removed.compareAndSet(false, true)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException | RuntimeException e) {
+                // nothing useful left to do
+            }
+        }
+    }
+}
