@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -62,13 +63,15 @@ class SparkTrainingIT {
                 .start(dir.resolve("without-agent"));
              SparkJob job = SparkJob.job("with-agent", EXECUTORS)
                 .driverJavaOptions(agent + "port=" + driverPort)
-                .executorJavaOptions(agent + "port=" + prefix + "{{EXECUTOR_ID}},sampleEvery=1,window=" + FREQUENCY)
+                .executorJavaOptions(agent + "port=" + prefix + "{{EXECUTOR_ID}},sampleEvery=1,window=" + FREQUENCY
+                        + ",labels=app:{{APP_ID}};executor:{{EXECUTOR_ID}}")
                 .args(jobArgs(paramsWith))
                 .args("--groundTruthDir", groundTruth.toString(), "--hold")
                 .start(dir.resolve("with-agent"))) {
             job.awaitDone(TRAINING_TIMEOUT);
 
             int copies = 0;
+            Set<String> appIds = new TreeSet<>();
             for (int executor = 0; executor < EXECUTORS; executor++) {
                 List<GroundTruthCopy> truth = GroundTruthCopy.readAll(groundTruth.resolve("executor-" + executor));
                 assertThat(truth).as("worker copies trained by executor %d", executor).isNotEmpty();
@@ -100,7 +103,18 @@ class SparkTrainingIT {
                 }
                 assertThat(p.value("deadunit_agent_errors_total", Map.of())).as("executor %d errors", executor)
                         .isZero();
+                // Identity: Spark filled {{APP_ID}} and {{EXECUTOR_ID}} into the labels key of every executor.
+                String executorId = Integer.toString(executor);
+                for (String meter : IDENTIFIED_METERS) {
+                    assertThat(p.find(meter)).as("executor %s: series of %s", executorId, meter).isNotEmpty()
+                            .allSatisfy(sample -> {
+                                assertThat(sample.label("executor")).as("executor label").isEqualTo(executorId);
+                                assertThat(sample.label("app")).as("app label").isNotBlank();
+                            });
+                    appIds.addAll(p.labelValues(meter, Map.of(), "app"));
+                }
             }
+            assertThat(appIds).as("one application id across executors").hasSize(1);
             assertThat(copies).as("one worker copy per partition and round").isEqualTo(EXECUTORS * EPOCHS);
             assertThat(scrape(driverPort).value("deadunit_agent_errors_total", Map.of())).as("driver errors")
                     .isZero();
@@ -112,6 +126,10 @@ class SparkTrainingIT {
         assertThat(Files.readAllBytes(paramsWith)).as("averaged parameters with and without the agent")
                 .isEqualTo(Files.readAllBytes(paramsWithout));
     }
+
+    /** Meters whose every series must carry the executor's identity labels. */
+    private static final List<String> IDENTIFIED_METERS = List.of("dl4j_training_iterations_total",
+            "dl4j_layer_units", "dl4j_layer_dead_units", "deadunit_agent_errors_total");
 
     private static String[] jobArgs(Path params) {
         return new String[] {"--workers", Integer.toString(EXECUTORS), "--epochs", Integer.toString(EPOCHS),
