@@ -21,21 +21,10 @@ import static io.deadunit.bench.Stats.bytes;
  * Heap measurements in forked runs: live heap per monitored layer (workload {@code deep}, L = 5 and 50, agent vs
  * none) and heap growth over many iterations (workload {@code small}), with the class histograms they save.
  */
-final class HeapRuns {
-    private final Bench b;
-    private final BenchOptions o;
-    private final Fork.Setup setup;
-    private final Path logDir;
-    private final Path agentJar;
-    private final Results results;
+final class HeapRuns extends Phase {
 
     HeapRuns(Bench b) {
-        this.b = b;
-        this.o = b.o;
-        this.setup = b.setup;
-        this.logDir = b.logDir;
-        this.agentJar = b.agentJar;
-        this.results = b.results;
+        super(b);
     }
 
     void heapPerLayer() throws Exception {

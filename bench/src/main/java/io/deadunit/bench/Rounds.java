@@ -16,21 +16,10 @@ import static io.deadunit.bench.Stats.minutes;
  * The throughput phase: every workload in every configuration, round after round, configurations in an order rotated
  * by one each round (and per workload), one forked JVM per run; first a discarded run that unpacks JavaCPP's caches.
  */
-final class Rounds {
-    private final Bench b;
-    private final BenchOptions o;
-    private final Fork.Setup setup;
-    private final Path logDir;
-    private final Path agentJar;
-    private final Results results;
+final class Rounds extends Phase {
 
     Rounds(Bench b) {
-        this.b = b;
-        this.o = b.o;
-        this.setup = b.setup;
-        this.logDir = b.logDir;
-        this.agentJar = b.agentJar;
-        this.results = b.results;
+        super(b);
     }
 
     /** JavaCPP unpacks its native libraries on the first run: do it outside any measurement. */

@@ -4,7 +4,6 @@ import io.deadunit.bench.Results.ScrapeRound;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,19 +19,10 @@ import static io.deadunit.bench.Stats.median;
  * Scrape time: workload {@code deep} with the agent, training while this driver GETs {@code /metrics} over loopback
  * (a cold scrape, then Prometheus-style and plain-text ones in turn); the workload trains until told to stop.
  */
-final class ScrapeTiming {
-    private final BenchOptions o;
-    private final Fork.Setup setup;
-    private final Path logDir;
-    private final Path agentJar;
-    private final Results results;
+final class ScrapeTiming extends Phase {
 
     ScrapeTiming(Bench b) {
-        this.o = b.o;
-        this.setup = b.setup;
-        this.logDir = b.logDir;
-        this.agentJar = b.agentJar;
-        this.results = b.results;
+        super(b);
     }
 
     void run() throws Exception {
