@@ -74,4 +74,28 @@ final class Stats {
         }
         return f(b, 0) + " B";
     }
+
+    static String pct2(double v) {
+        return Double.isNaN(v) ? "n/a" : f(100 * v, 2) + "%";
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "n/a" : f(100 * v, 1) + "%";
+    }
+
+    static String seconds(double ms) {
+        return Double.isNaN(ms) ? "n/a" : f(ms / 1000, 2) + " s";
+    }
+
+    static String signedSeconds(double ms) {
+        return Double.isNaN(ms) ? "n/a" : (ms >= 0 ? "+" : "−") + f(Math.abs(ms) / 1000, 2) + " s";
+    }
+
+    static String signedBytes(double b) {
+        return Double.isNaN(b) ? "n/a" : (b >= 0 ? "+" : "−") + bytes(Math.abs(b));
+    }
+
+    static String minutes(double seconds) {
+        return String.format(Locale.ROOT, "%d min %02d s", (long) seconds / 60, (long) seconds % 60);
+    }
 }
