@@ -21,23 +21,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The weight evidence read in place from real DL4J layers, against ND4J computations on copies. */
 class LayerWeightsTest {
-    private static final MonitorListener NONE = new MonitorListener() {
-        @Override
-        public void modelAdded(ModelMonitor model) {
-        }
-
-        @Override
-        public void layerSeen(LayerMonitor layer) {
-        }
-
-        @Override
-        public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-        }
-
-        @Override
-        public void modelRemoved(ModelMonitor model) {
-        }
-    };
+    private static final MonitorListener NONE = new MonitorListener() { };
 
     private static LayerMonitor monitor(Object layer) {
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 10), NONE);

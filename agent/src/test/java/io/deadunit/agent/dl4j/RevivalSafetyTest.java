@@ -47,23 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RevivalSafetyTest {
     private static final int DEAD = 3;
-    private static final MonitorListener NONE = new MonitorListener() {
-        @Override
-        public void modelAdded(ModelMonitor model) {
-        }
-
-        @Override
-        public void layerSeen(LayerMonitor layer) {
-        }
-
-        @Override
-        public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-        }
-
-        @Override
-        public void modelRemoved(ModelMonitor model) {
-        }
-    };
+    private static final MonitorListener NONE = new MonitorListener() { };
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Revival revival = new Revival(new PrintStream(err, true, StandardCharsets.UTF_8));

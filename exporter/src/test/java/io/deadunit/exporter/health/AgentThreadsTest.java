@@ -46,23 +46,7 @@ class AgentThreadsTest {
     void theMetersCountObservedCallsAndTheThreadsCpu() {
         AgentHealth health = new AgentHealth(new PrintStream(new java.io.ByteArrayOutputStream()));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        MonitorListener quiet = new MonitorListener() {
-            @Override
-            public void modelAdded(ModelMonitor model) {
-            }
-
-            @Override
-            public void layerSeen(LayerMonitor layer) {
-            }
-
-            @Override
-            public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-            }
-
-            @Override
-            public void modelRemoved(ModelMonitor model) {
-            }
-        };
+        MonitorListener quiet = new MonitorListener() { };
         new AgentMeters(health, new MonitorRegistry(Optional.empty(), new Sampling(1, 1), quiet)).bindTo(registry);
         health.addOverhead(1_000);
         health.addOverhead(2_000);

@@ -33,23 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The control MBean as JConsole sees it: through the platform MBean server only. */
 class AgentMBeanTest {
-    private static final MonitorListener QUIET = new MonitorListener() {
-        @Override
-        public void modelAdded(ModelMonitor model) {
-        }
-
-        @Override
-        public void layerSeen(LayerMonitor layer) {
-        }
-
-        @Override
-        public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-        }
-
-        @Override
-        public void modelRemoved(ModelMonitor model) {
-        }
-    };
+    private static final MonitorListener QUIET = new MonitorListener() { };
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final ObjectName name = objectName();

@@ -26,23 +26,7 @@ class DeadUnitsReportTest {
     /** Strict: no trailing garbage, no raw control characters, no comments. */
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final MonitorListener QUIET = new MonitorListener() {
-        @Override
-        public void modelAdded(ModelMonitor model) {
-        }
-
-        @Override
-        public void layerSeen(LayerMonitor layer) {
-        }
-
-        @Override
-        public void windowClosed(LayerMonitor layer, LayerSnapshot snapshot) {
-        }
-
-        @Override
-        public void modelRemoved(ModelMonitor model) {
-        }
-    };
+    private static final MonitorListener QUIET = new MonitorListener() { };
 
     private final MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 1), QUIET);
     private final KnownNetwork network = new KnownNetwork();
