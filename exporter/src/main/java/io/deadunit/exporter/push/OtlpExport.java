@@ -97,15 +97,21 @@ public final class OtlpExport implements AutoCloseable {
         }
     }
 
-    /** The root cause: Micrometer's HTTP sender wraps it in a bare Exception. */
+    /**
+     * The root cause's message (Micrometer's HTTP sender wraps it in a bare Exception): "Connection refused",
+     * "Read timed out", "unknown host otel", "Server responded with HTTP status code 404: ...".
+     */
     private static String describe(Throwable e) {
         while (e.getCause() != null && e.getCause() != e) {
             e = e.getCause();
         }
-        String m = e.getMessage();
-        String line = m == null || m.isBlank() ? "" : ": " + m.strip().lines().findFirst().orElse("");
-        line = line.length() > 200 ? line.substring(0, 200) + "..." : line;
-        return e.getClass().getSimpleName() + line;
+        String m = e.getMessage() == null ? "" : e.getMessage().strip().lines().findFirst().orElse("");
+        if (e instanceof java.net.UnknownHostException) {
+            m = "unknown host " + m;
+        } else if (m.isEmpty()) {
+            m = e.getClass().getSimpleName();
+        }
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /**

@@ -126,7 +126,8 @@ class OtlpExportTest {
         String[] lines = stderr.toString(StandardCharsets.UTF_8).split("\\R");
         assertThat(lines).filteredOn(l -> l.contains("OTLP")).hasSize(1)
                 .allSatisfy(l -> assertThat(l).startsWith("deadunit: cannot export to the OTLP receiver at http://127.0.0.1:"
-                        + closedPort + "/v1/metrics (ConnectException"));
+                        + closedPort + "/v1/metrics (Connection refused); retrying, counted in"
+                        + " deadunit_agent_otlp_failures_total, training continues."));
     }
 
     @Test
