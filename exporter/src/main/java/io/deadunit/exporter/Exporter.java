@@ -3,6 +3,8 @@ package io.deadunit.exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.discovery.TargetFile;
 import io.deadunit.exporter.discovery.TargetHost;
+import io.deadunit.exporter.push.OtlpExport;
+import io.deadunit.exporter.push.OtlpResource;
 import io.deadunit.exporter.push.PushGrouping;
 import io.deadunit.exporter.push.PushgatewayPusher;
 import io.deadunit.exporter.server.Secrets;
@@ -78,6 +80,8 @@ public final class Exporter implements AutoCloseable {
     private volatile TargetFile targetFile;
     private volatile PushgatewayPusher pusher;
     private final Counter pushFailures;
+    private volatile OtlpExport otlp;
+    private final Counter otlpFailures;
 
     /**
      * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
@@ -110,6 +114,8 @@ public final class Exporter implements AutoCloseable {
         new AgentMeters(health, monitors).bindTo(registry);
         pushFailures = Counter.builder("deadunit.agent.push.failures")
                 .description("Pushes to the Pushgateway (pushgateway=) that failed").register(registry);
+        otlpFailures = Counter.builder("deadunit.agent.otlp.failures")
+                .description("Exports to the OTLP receiver (otlp=) that failed").register(registry);
         deadUnits = new DeadUnitsReport(monitors::models);
         housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> AgentThreads.daemon(runnable, "deadunit-exporter"));
@@ -156,6 +162,7 @@ public final class Exporter implements AutoCloseable {
             }
             startEndpoint(prometheus);
             config.pushgateway().ifPresent(url -> startPushing(url, prometheus));
+            config.otlp().ifPresent(this::startOtlp);
             if (config.jmx()) {
                 control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
                         this::endpoint, deadUnits), log).orElse(null);
@@ -215,6 +222,29 @@ public final class Exporter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: cannot push to " + url + " (" + e.getMessage() + "); training continues.");
         }
+    }
+
+    private void startOtlp(java.net.URI url) {
+        try {
+            otlp = OtlpExport.start(url, Duration.ofSeconds(config.otlpEvery()), OtlpResource.of(config.labels()),
+                    basicAuthorization(), otlpFailures::increment, log);
+            registry.add(otlp.registry());
+        } catch (IOException | RuntimeException e) {
+            log.println("deadunit: cannot export over OTLP to " + url + " (" + e.getMessage()
+                    + "); training continues.");
+        }
+    }
+
+    /** The {@code Authorization} header of {@code user}/{@code passwordFile}, or null without basic auth. */
+    private String basicAuthorization() throws IOException {
+        if (!config.basicAuth()) {
+            return null;
+        }
+        char[] password = Secrets.read(config.passwordFile().get(), "passwordFile");
+        String pair = config.user().get() + ":" + new String(password);
+        java.util.Arrays.fill(password, '\0');
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void writeTargetFile(Path dir) {
@@ -305,6 +335,10 @@ public final class Exporter implements AutoCloseable {
         // The last window, pushed before the endpoint and the registries go (bounded wait, see the pusher).
         if (pusher != null) {
             pusher.close();
+        }
+        // Likewise over OTLP (bounded, see OtlpExport.CLOSE_BOUND).
+        if (otlp != null) {
+            otlp.close();
         }
         if (control != null) {
             control.close();

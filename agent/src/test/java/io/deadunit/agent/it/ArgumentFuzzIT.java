@@ -21,10 +21,11 @@ class ArgumentFuzzIT {
     static final int CASES = 4;
     private static final String[] KEYS = {"port", "host", "sampleEvery", "window", "phases", "model", "enabled",
             "summary", "maxLayers", "jmx", "user", "passwordFile", "bogus", "", "PORT", "sample every", "labels",
-            "targetsDir", "targetHost", "pushgateway", "pushEvery"};
+            "targetsDir", "targetHost", "pushgateway", "pushEvery", "otlp", "otlpEvery"};
     private static final String[] VALUES = {"", "0", "-1", "abc", "99999999999999999999", "1e9", "train;inference",
             "ünïcødé", "true", "no", "127.0.0.1", "::1", "a=b", "🙂", " 10 ", "1000000", "9404-9400", "le:1",
-            "app:x;app:y", "/nonexistent", "http://127.0.0.1:1", "ftp://x"};
+            "app:x;app:y", "/nonexistent", "http://127.0.0.1:1", "ftp://x",
+            "http://127.0.0.1:1/v1/metrics", "http://u:p@x/v1/metrics"};
 
     static Stream<String> arguments() {
         Random random = new Random(0xF022);

@@ -118,6 +118,14 @@ public final class AgentConfig {
         return get(ConfigKey.PUSH_EVERY);
     }
 
+    public Optional<java.net.URI> otlp() {
+        return find(ConfigKey.OTLP);
+    }
+
+    public int otlpEvery() {
+        return get(ConfigKey.OTLP_EVERY);
+    }
+
     public int sampleEvery() {
         return get(ConfigKey.SAMPLE_EVERY);
     }
@@ -287,6 +295,14 @@ public final class AgentConfig {
 
         public Builder pushEvery(int seconds) {
             return set(ConfigKey.PUSH_EVERY, seconds);
+        }
+
+        public Builder otlp(java.net.URI otlp) {
+            return set(ConfigKey.OTLP, otlp);
+        }
+
+        public Builder otlpEvery(int seconds) {
+            return set(ConfigKey.OTLP_EVERY, seconds);
         }
 
         public Builder sampleEvery(int sampleEvery) {

@@ -75,6 +75,11 @@ public final class ConfigKey<T> {
             "Prometheus Pushgateway to push to every pushEvery seconds and once more at exit");
     public static final ConfigKey<Integer> PUSH_EVERY = new ConfigKey<>("pushEvery",
             ValueType.wholeNumber(1, 86_400), 15, "seconds between two pushes to the Pushgateway");
+    public static final ConfigKey<URI> OTLP = new ConfigKey<>("otlp",
+            ValueType.httpUrl("http://localhost:4318/v1/metrics"), null,
+            "OTLP/HTTP metrics receiver to export to every otlpEvery seconds and once more at exit");
+    public static final ConfigKey<Integer> OTLP_EVERY = new ConfigKey<>("otlpEvery",
+            ValueType.wholeNumber(1, 86_400), 15, "seconds between two OTLP exports (the registry's step)");
 
     private final String key;
     private final ValueType<T> type;

@@ -15,14 +15,17 @@ class ConfigParserFuzzTest {
 
     private static final String[] KEYS = {"enabled", "host", "port", "sampleEvery", "window", "phases", "model",
             "summary", "maxLayers", "jmx", "user", "passwordFile", "keystore", "keystorePasswordFile", "password",
-            "keystorePassword", "", "bogus", "deadunit.port", "labels", "targetsDir", "targetHost"};
+            "keystorePassword", "", "bogus", "deadunit.port", "labels", "targetsDir", "targetHost",
+            "otlp", "otlpEvery"};
     private static final String[] VALUES = {"", "0", "1", "-1", "10", "65535", "65536", "1000000", "1000001",
             "99999999999999999999999999999", "-9223372036854775809", "1e9", "0x10", "true", "false", "yes", "NO",
             "train", "inference", "train+inference", "train;inference", "inference,train", "127.0.0.1", "::1",
             "[::1]", "0.0.0.0", "256.1.1.1", "localhost", "/etc/hostname", "/nonexistent", "..", "a b", "null",
             "٣", "𝟘", "日本語", "😀", "\u0000", "\n", "\r\n", "\u2028", "\u2029", "\u0085", "\uD800", "\u200F",
             "e\u0301", "%s%n", "${jndi:ldap://x}", "\\", "\"", "'", "9404-9420", "9420-9404", "0-1", "1-65536",
-            "app:x", "app:x;trial:1", "__name__:x", "le:1", "a-b:c", "app:", ":x", "app:x;app:y", "/tmp"};
+            "app:x", "app:x;trial:1", "__name__:x", "le:1", "a-b:c", "app:", ":x", "app:x;app:y", "/tmp",
+            "http://127.0.0.1:4318/v1/metrics", "https://otel:4318", "ftp://otel", "http://u:p@otel/v1/metrics",
+            "http://otel/v1/metrics?x=1", "http://", "86400", "86401"};
     private static final String SEPARATORS = ",=;+ \t";
 
     @Test
@@ -59,6 +62,13 @@ class ConfigParserFuzzTest {
             assertThat(name).as(context).matches("[a-zA-Z_][a-zA-Z0-9_]{0,63}").doesNotStartWith("__");
             assertThat(Labels.RESERVED).as(context).doesNotContain(name);
             assertThat(value.codePointCount(0, value.length())).as(context).isBetween(1, 100);
+        });
+        assertThat(c.otlpEvery()).as(context).isBetween(1, 86_400);
+        c.otlp().ifPresent(url -> {
+            assertThat(url.getScheme()).as(context).isIn("http", "https");
+            assertThat(url.getHost()).as(context).isNotNull();
+            assertThat(url.getRawUserInfo()).as(context).isNull();
+            assertThat(url.getRawQuery()).as(context).isNull();
         });
         assertThat(parsed.warningLine().isPresent()).as(context).isEqualTo(!parsed.problems().isEmpty());
         parsed.warningLine().ifPresent(line -> {
