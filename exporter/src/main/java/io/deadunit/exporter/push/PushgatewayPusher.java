@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Never on a training thread. A Pushgateway that is down costs one stderr line (the first failure) and a count
  * in {@code deadunit_agent_push_failures_total}; the final push at exit waits at most {@link #FINAL_PUSH_TIMEOUT}.
  *
- * <p>The Prometheus Java client's own Pushgateway exporter is not published at the client version the agent
- * bundles (1.10.0), and the versions that are (1.5.0, 1.3.10) lack API the endpoint uses; the body is written with
- * that client's own text-format writer instead, over the JDK's HTTP client.
+ * <p>The Prometheus Java client's own Pushgateway exporter is not served here at the client version the agent
+ * bundles (1.10.0); moving every client module to 1.5.1, where it is, loses the endpoint's
+ * {@code HttpErrorHandlingPolicy} (a failed scrape would send the scraper a stack trace). The body is written with
+ * the bundled client's own text-format writer instead, over the JDK's HTTP client (docs/many-jvms.md).
  */
 public final class PushgatewayPusher implements AutoCloseable {
     /** Bound of the final push at exit: connect plus response. */
