@@ -120,7 +120,9 @@ public final class PushgatewayPusher implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failed(e);
+            if (!closed.get()) {
+                failed(e);
+            } // else: a periodic push cut by close() after its grace period; the final push follows, not a failure
             return false;
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -147,18 +149,25 @@ public final class PushgatewayPusher implements AutoCloseable {
     }
 
     /**
-     * Stops the schedule and pushes once more (the final window), waiting at most {@link #FINAL_PUSH_TIMEOUT} for
-     * it to connect and again for the answer. Idempotent.
+     * Stops the schedule and pushes once more (the final window). A periodic push already under way is let finish
+     * for at most {@link #FINAL_PUSH_TIMEOUT}, then cut (interrupting it mid-request would count a failure that is
+     * none, and its request could reach the Pushgateway after the final one and replace it with older values); the
+     * final push then waits at most {@link #FINAL_PUSH_TIMEOUT} for the connection and the answer together. So
+     * close() returns within twice that bound even when the Pushgateway hangs. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pushing.shutdownNow();
+        pushing.shutdown(); // no further periodic runs; one under way continues
         try {
-            pushing.awaitTermination(FINAL_PUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!pushing.awaitTermination(FINAL_PUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                pushing.shutdownNow();
+                pushing.awaitTermination(100, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
+            pushing.shutdownNow();
             Thread.currentThread().interrupt();
         }
         push(FINAL_PUSH_TIMEOUT);
