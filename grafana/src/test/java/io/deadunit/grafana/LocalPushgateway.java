@@ -47,7 +47,9 @@ final class LocalPushgateway implements AutoCloseable {
   static LocalPushgateway start(Path work) throws Exception {
     int port = PrometheusEndToEndIT.freePort();
     Path log = work.resolve("pushgateway.log");
-    Process p = new ProcessBuilder(binary().toString(), "--web.listen-address=127.0.0.1:" + port)
+    // Debian's build persists to /var/lib/prometheus by default: in memory only here.
+    Process p = new ProcessBuilder(binary().toString(), "--web.listen-address=127.0.0.1:" + port,
+        "--persistence.file=")
         .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     LocalPushgateway gateway = new LocalPushgateway(p, log, port);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -57,6 +57,7 @@ class PushgatewayEndToEndIT {
 
       double stoppedAt = System.currentTimeMillis() / 1000.0;
       long sigterm = System.nanoTime();
+      assertThat(a.process().isAlive()).as("trainer 'final' still holding before SIGTERM\n%s", a.tail()).isTrue();
       a.terminate();
       assertThat(a.awaitExit(Duration.ofSeconds(30))).as("exit status after SIGTERM\n%s", a.tail()).isEqualTo(143);
       System.out.printf("pushgateway-e2e: trainer 'final' exited %.1f s after SIGTERM%n",
@@ -70,6 +71,7 @@ class PushgatewayEndToEndIT {
       // The other group is untouched by that push.
       assertThat(waitForDead(prometheus, "periodic", truthB, stoppedAt)).containsAllEntriesOf(truthB);
 
+      assertThat(b.process().isAlive()).as("trainer 'periodic' still holding before SIGTERM\n%s", b.tail()).isTrue();
       b.terminate();
       assertThat(b.awaitExit(Duration.ofSeconds(30))).as("exit status after SIGTERM\n%s", b.tail()).isEqualTo(143);
       for (String run : List.of("final", "periodic")) {
