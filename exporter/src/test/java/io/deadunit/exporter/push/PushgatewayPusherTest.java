@@ -148,8 +148,8 @@ class PushgatewayPusherTest {
             Duration bound = PushgatewayPusher.FINAL_PUSH_TIMEOUT.multipliedBy(2);
             // Both waits really happened (the periodic push was let run, the final one timed out)...
             assertThat(closing).as("close with a hanging Pushgateway").isGreaterThanOrEqualTo(bound.minusMillis(100))
-                    // ...and nothing else: 1 s of slack for a loaded machine, never a third wait.
-                    .isLessThan(bound.plusSeconds(1));
+                    // ...and nothing else: 1.5 s of slack for a loaded machine, less than a third 2 s wait.
+                    .isLessThan(bound.plusMillis(1500));
             assertThat(exporter.registry().get("deadunit.agent.push.failures").counter().count())
                     .as("the final push timed out; the cut periodic one is not a failure").isEqualTo(1.0);
         } finally {
