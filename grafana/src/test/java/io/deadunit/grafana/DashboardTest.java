@@ -154,8 +154,9 @@ class DashboardTest {
       for (String name : PromQl.metricNames(q.expr())) {
         String metric = contract.metricOf(name);
         List<String> required = metric == null ? List.of("job=~\"$job\"")
-            : metric.startsWith("dl4j_") ? List.of("job=~\"$job\"", "instance=~\"$instance\"", "model=~\"$model\"")
-            : List.of("job=~\"$job\"", "instance=~\"$instance\"");
+            : metric.startsWith("dl4j_") ? List.of("job=~\"$job\"", "instance=~\"$instance\"", "app=~\"$app\"",
+                "executor=~\"$executor\"", "model=~\"$model\"")
+            : List.of("job=~\"$job\"", "instance=~\"$instance\"", "app=~\"$app\"", "executor=~\"$executor\"");
         for (String selector : PromQl.selectorsOf(name, q.expr())) {
           required.stream().filter(r -> !selector.contains(r)).forEach(r -> unfiltered.add(name + " lacks " + r + " in " + q));
         }
@@ -185,10 +186,17 @@ class DashboardTest {
   @Test
   void hasTheVariables() {
     assertThat(dashboard.variableNodes()).extracting(v -> v.path("name").asText())
-        .containsExactly("datasource", "job", "instance", "model", "layer");
+        .containsExactly("datasource", "job", "app", "executor", "instance", "model", "layer");
     JsonNode ds = dashboard.variable("datasource");
     assertThat(ds.path("type").asText()).isEqualTo("datasource");
     assertThat(ds.path("query").asText()).isEqualTo("prometheus");
+    // The identity labels (labels=app:...;executor:..., the Spark pattern): All must also match series without
+    // them (a trainer started without labels), hence the explicit .* rather than Grafana's list of values.
+    for (String identity : List.of("app", "executor")) {
+      JsonNode v = dashboard.variable(identity);
+      assertThat(v.path("allValue").asText()).as("allValue of %s", identity).isEqualTo(".*");
+      assertThat(v.path("includeAll").asBoolean()).isTrue();
+    }
     JsonNode layer = dashboard.variable("layer");
     assertThat(layer.path("multi").asBoolean()).isTrue();
     assertThat(layer.path("includeAll").asBoolean()).isTrue();

@@ -21,7 +21,9 @@ final class MetricContract {
   /** Series every Prometheus server produces itself (per target or for its own alerts). */
   static final Set<String> PROMETHEUS_BUILTINS = Set.of(
       "up", "ALERTS", "ALERTS_FOR_STATE", "scrape_duration_seconds", "scrape_samples_scraped",
-      "scrape_samples_post_metric_relabeling", "scrape_series_added");
+      "scrape_samples_post_metric_relabeling", "scrape_series_added",
+      // the Pushgateway's own per-group series (pushgateway= pushes, scraped through its job)
+      "push_time_seconds", "push_failure_time_seconds");
 
   private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`\\s*\\|\\s*([a-z]+)\\s*\\|");
   private static final Pattern HEADER = Pattern.compile("^\\|\\s*name\\s*\\|\\s*type\\s*\\|");

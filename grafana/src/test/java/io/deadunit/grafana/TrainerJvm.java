@@ -95,9 +95,13 @@ final class TrainerJvm implements AutoCloseable {
     in.close();
   }
 
-  /** SIGTERM, as a scheduler or {@code kill} sends. */
+  /**
+   * SIGTERM, as a scheduler or {@code kill} sends, and nothing else. Not {@code Process.destroy()}: it also closes
+   * the child's stdin, which ends {@code --hold} at the same moment, so main may return and the JVM exit normally
+   * (status 0) before the signal's shutdown wins the race (seen once at status 0 instead of 143).
+   */
   void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   int awaitExit(Duration timeout) throws InterruptedException {

@@ -2,6 +2,9 @@ package io.deadunit.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -9,7 +12,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -60,6 +65,78 @@ class ArgumentFuzzIT {
                     .collect(Collectors.toList());
             assertThat(agentLines).as("agent lines for %s", agentArguments).hasSizeLessThanOrEqualTo(1);
             assertThat(t.stderr()).doesNotContain("Exception", "FATAL");
+        }
+    }
+
+    private static final String SECRET = "s3cretPW";
+
+    /**
+     * A port range whose every port is taken (held here on the loopback address the agent binds): one line naming
+     * the range, no endpoint, training finishes. Malformed, reversed and out-of-range ranges are refused by the
+     * parser (ConfigParserFuzzTest) and would fall back to the default port, which other tests may hold.
+     */
+    @Test
+    void aPortRangeWithEveryPortBusyIsOneLine() throws IOException {
+        try (ServerSocket first = busyPortFollowedByAFreeOne(); ServerSocket second = new ServerSocket(
+                first.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
+            String range = first.getLocalPort() + "-" + second.getLocalPort();
+            List<String> lines = runAndCollectAgentLines("port=" + range);
+            assertThat(lines).as("agent lines for port=%s", range).hasSize(1);
+            assertThat(lines.get(0)).startsWith("deadunit:").contains("no free port in " + range);
+        }
+    }
+
+    static Stream<Arguments> pushUrlsThatCannotWork() {
+        return Stream.of(
+                Arguments.of("pushgateway=http://127.0.0.1:" + ItEnv.freePort() + ",pushEvery=1",
+                        "deadunit: cannot push to the Pushgateway at http://127.0.0.1:"),
+                Arguments.of("pushgateway=http://user:" + SECRET + "@127.0.0.1:1", "deadunit: pushgateway=http://***@"),
+                Arguments.of("pushgateway=ht tp://gw:9091", "deadunit: pushgateway="),
+                Arguments.of("pushgateway=ftp://gw:9091", "deadunit: pushgateway="));
+    }
+
+    /** Unreachable, credentials in the URL (never echoed), malformed, another scheme: one line, training finishes. */
+    @ParameterizedTest
+    @MethodSource("pushUrlsThatCannotWork")
+    void aPushUrlThatCannotWorkIsOneLine(String agentArguments, String line) {
+        List<String> lines = runAndCollectAgentLines("port=0," + agentArguments);
+        assertThat(lines).as("agent lines for %s", agentArguments).hasSize(1);
+        assertThat(lines.get(0)).startsWith(line).doesNotContain(SECRET);
+    }
+
+    private static List<String> runAndCollectAgentLines(String agentArguments) {
+        try (ForkedTrainer t = ForkedTrainer.trainer("RobustnessTrainer")
+                .agentArgs(agentArguments)
+                .env("DEADUNIT_SUMMARY", "false")
+                .args("--iterations", "5")
+                .hold(false)
+                .start()) {
+            t.awaitDone(Duration.ofSeconds(120));
+            assertThat(t.waitForExit(Duration.ofSeconds(30))).isZero();
+            // No stack trace and no secret; the one line may name an exception class (ConnectException).
+            assertThat(t.stderr()).doesNotContain("\tat ", "Exception in thread", "Caused by", "FATAL", SECRET);
+            return t.stderrLines().stream()
+                    .filter(line -> line.startsWith("deadunit:") && !line.startsWith("deadunit: summary")
+                            && !line.startsWith("deadunit: serving "))
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static ServerSocket busyPortFollowedByAFreeOne() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            int next = s.getLocalPort() + 1;
+            if (next <= 65535) {
+                try (ServerSocket probe = new ServerSocket(next, 1, InetAddress.getLoopbackAddress())) {
+                    return s;
+                } catch (IOException busy) {
+                    // try another pair
+                }
+            }
+            s.close();
+            if (attempt > 50) {
+                throw new IOException("no two consecutive free ports on the loopback address");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 /** Parsers and checks for single values. Each throws {@link IllegalArgumentException} on a bad value. */
 final class Values {
+    private static final Pattern USER_INFO = Pattern.compile("//[^/?#@]*@");
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[+]?([0-9]{1,9}(\\.[0-9]{0,9})?|\\.[0-9]{1,9})");
     private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
@@ -183,12 +184,14 @@ final class Values {
 
     /**
      * A value as quoted in a warning: line breaks, controls and lone surrogates become '?', so the warning stays
-     * on one line, and long values are cut.
+     * on one line, and long values are cut. The user-info part of a URL ({@code //user:password@}) is masked:
+     * the line goes to stderr and on into log files, which outlive the command line.
      */
     static String shown(String v) {
         if (v == null) {
             return "";
         }
+        v = USER_INFO.matcher(v).replaceAll("//***@");
         StringBuilder sb = new StringBuilder();
         int count = 0;
         for (int i = 0; i < v.length(); ) {

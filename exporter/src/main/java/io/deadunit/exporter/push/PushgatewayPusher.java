@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Never on a training thread. A Pushgateway that is down costs one stderr line (the first failure) and a count
  * in {@code deadunit_agent_push_failures_total}; the final push at exit waits at most {@link #FINAL_PUSH_TIMEOUT}.
  *
- * <p>The Prometheus Java client's own Pushgateway exporter is not published at the client version the agent
- * bundles (1.10.0), and the versions that are (1.5.0, 1.3.10) lack API the endpoint uses; the body is written with
- * that client's own text-format writer instead, over the JDK's HTTP client.
+ * <p>The Prometheus Java client's own Pushgateway exporter is not served here at the client version the agent
+ * bundles (1.10.0); moving every client module to 1.5.1, where it is, loses the endpoint's
+ * {@code HttpErrorHandlingPolicy} (a failed scrape would send the scraper a stack trace). The body is written with
+ * the bundled client's own text-format writer instead, over the JDK's HTTP client (docs/many-jvms.md).
  */
 public final class PushgatewayPusher implements AutoCloseable {
     /** Bound of the final push at exit: connect plus response. */
@@ -119,7 +120,9 @@ public final class PushgatewayPusher implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failed(e);
+            if (!closed.get()) {
+                failed(e);
+            } // else: a periodic push cut by close() after its grace period; the final push follows, not a failure
             return false;
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -146,18 +149,25 @@ public final class PushgatewayPusher implements AutoCloseable {
     }
 
     /**
-     * Stops the schedule and pushes once more (the final window), waiting at most {@link #FINAL_PUSH_TIMEOUT} for
-     * it to connect and again for the answer. Idempotent.
+     * Stops the schedule and pushes once more (the final window). A periodic push already under way is let finish
+     * for at most {@link #FINAL_PUSH_TIMEOUT}, then cut (interrupting it mid-request would count a failure that is
+     * none, and its request could reach the Pushgateway after the final one and replace it with older values); the
+     * final push then waits at most {@link #FINAL_PUSH_TIMEOUT} for the connection and the answer together. So
+     * close() returns within twice that bound even when the Pushgateway hangs. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pushing.shutdownNow();
+        pushing.shutdown(); // no further periodic runs; one under way continues
         try {
-            pushing.awaitTermination(FINAL_PUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!pushing.awaitTermination(FINAL_PUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                pushing.shutdownNow();
+                pushing.awaitTermination(100, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
+            pushing.shutdownNow();
             Thread.currentThread().interrupt();
         }
         push(FINAL_PUSH_TIMEOUT);

@@ -3,6 +3,7 @@ package io.deadunit.exporter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -13,10 +14,12 @@ class ConfigParserFuzzTest {
     private static final long SEED = 0xDEADL;
     private static final int CASES = 10_000;
 
+    /** Only ever inside the user-info part of a URL below; the warning line must never show it. */
+    private static final String SECRET = "s3cretPW";
     private static final String[] KEYS = {"enabled", "host", "port", "sampleEvery", "window", "phases", "model",
             "summary", "maxLayers", "jmx", "user", "passwordFile", "keystore", "keystorePasswordFile", "password",
             "keystorePassword", "", "bogus", "deadunit.port", "labels", "targetsDir", "targetHost",
-            "otlp", "otlpEvery"};
+            "otlp", "otlpEvery", "pushgateway", "pushEvery"};
     private static final String[] VALUES = {"", "0", "1", "-1", "10", "65535", "65536", "1000000", "1000001",
             "99999999999999999999999999999", "-9223372036854775809", "1e9", "0x10", "true", "false", "yes", "NO",
             "train", "inference", "train+inference", "train;inference", "inference,train", "127.0.0.1", "::1",
@@ -25,7 +28,13 @@ class ConfigParserFuzzTest {
             "e\u0301", "%s%n", "${jndi:ldap://x}", "\\", "\"", "'", "9404-9420", "9420-9404", "0-1", "1-65536",
             "app:x", "app:x;trial:1", "__name__:x", "le:1", "a-b:c", "app:", ":x", "app:x;app:y", "/tmp",
             "http://127.0.0.1:4318/v1/metrics", "https://otel:4318", "ftp://otel", "http://u:p@otel/v1/metrics",
-            "http://otel/v1/metrics?x=1", "http://", "86400", "86401"};
+            "http://otel/v1/metrics?x=1", "http://", "86400", "86401",
+            // port ranges: malformed, reversed, out of range, single, whole
+            "9404-", "-9404", "9404--9405", "9404-9404", "65535-65536", "70000-70010", "0-65535", "a-b", "9404 - 9405",
+            // push URLs: fine, malformed, other schemes, credentials (which must never be echoed), query, no host
+            "http://127.0.0.1:1", "https://gw:9091/prefix", "http://[::1]:9091", "HTTP://GW:9091",
+            "http://user:" + SECRET + "@gw:9091", "https://:" + SECRET + "@gw", "ftp://gw", "http://", "http:gw",
+            "gw:9091", "http://gw:9091/?q=1", "http://gw:9091/#f", "http://gw:99999", "http://gw name:9091"};
     private static final String SEPARATORS = ",=;+ \t";
 
     @Test
@@ -42,6 +51,28 @@ class ConfigParserFuzzTest {
             assertValid(parsed, args);
         }
         System.out.println("ConfigParserFuzzTest: " + cases + " random argument strings parsed (seed " + SEED + ")");
+    }
+
+    /** Each bad port range or push URL: one line naming the key, that key at its default, the rest kept. */
+    @Test
+    void badPortRangesAndPushUrlsAreOneLineEachAndKeepTheDefault() {
+        for (String bad : List.of("port=9404-", "port=-9404", "port=9420-9404", "port=65535-65536", "port=70000",
+                "port=a-b", "pushgateway=ftp://gw:9091", "pushgateway=http://", "pushgateway=gw:9091",
+                "pushgateway=http://gw:9091/?q=1", "pushgateway=http://gw name:9091",
+                "pushgateway=http://user:" + SECRET + "@gw:9091", "pushEvery=0", "pushEvery=86401")) {
+            ParsedConfig parsed = ConfigParser.parse(bad + ",window=7", Map.of(), Map.of());
+            String key = bad.substring(0, bad.indexOf('='));
+            assertThat(parsed.problems()).as(bad).hasSize(1);
+            assertThat(parsed.warningLine()).as(bad).hasValueSatisfying(line -> assertThat(line)
+                    .startsWith("deadunit: " + key + "=").doesNotContain(SECRET).doesNotContain("\n"));
+            AgentConfig c = parsed.config();
+            assertThat(c.window()).as(bad).isEqualTo(7);
+            assertThat(c.portRange().first()).as(bad).isEqualTo(AgentConfig.builder().build().portRange().first());
+            assertThat(c.pushgateway()).as(bad).isEmpty();
+            assertThat(c.pushEvery()).as(bad).isEqualTo(15);
+        }
+        assertThat(ConfigParser.parse("pushgateway=http://u:" + SECRET + "@gw:9091", Map.of(), Map.of())
+                .warningLine().orElseThrow()).contains("http://***@gw:9091");
     }
 
     private static void assertValid(ParsedConfig parsed, String args) {
@@ -70,7 +101,15 @@ class ConfigParserFuzzTest {
             assertThat(url.getRawUserInfo()).as(context).isNull();
             assertThat(url.getRawQuery()).as(context).isNull();
         });
+        c.pushgateway().ifPresent(u -> {
+            assertThat(u.getScheme()).as(context).matches("(?i)https?");
+            assertThat(u.getHost()).as(context).isNotBlank();
+            assertThat(u.getRawUserInfo()).as(context).isNull();
+            assertThat(u.getRawQuery()).as(context).isNull();
+        });
+        assertThat(c.pushEvery()).as(context).isBetween(1, 86_400);
         assertThat(parsed.warningLine().isPresent()).as(context).isEqualTo(!parsed.problems().isEmpty());
+        parsed.warningLine().ifPresent(line -> assertThat(line).as(context).doesNotContain(SECRET));
         parsed.warningLine().ifPresent(line -> {
             assertThat(line).as(context).startsWith("deadunit: ").endsWith("training continues.")
                     .doesNotContain("\n", "\r", "\u2028", "\u2029", "\u0085", "\u0000");

@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Pushes against a Pushgateway stand-in (the real Pushgateway is not fetched by the exporter's unit tests). */
@@ -65,6 +69,103 @@ class PushgatewayPusherTest {
             gateway.stop(0);
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("cannot push");
+    }
+
+    /**
+     * The race behind an earlier flaky run: close() used to interrupt a periodic push under way, which counted a
+     * failure (one "cannot push" line, and a final body saying 1 failure) although the Pushgateway was fine. Here
+     * the stand-in holds the first periodic push for 1 s and close() is called while it is held.
+     */
+    @Test
+    void aPushUnderWayAtCloseFinishesAndTheFinalPushFollowsIt() throws Exception {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        gateway.setExecutor(Executors.newCachedThreadPool(daemons()));
+        gateway.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            boolean first;
+            synchronized (requests) {
+                first = requests.isEmpty();
+                requests.add(body);
+            }
+            if (first) {
+                firstArrived.countDown();
+                try {
+                    release.await(1, TimeUnit.SECONDS); // still under close()'s 2 s grace for a push under way
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            AgentConfig config = AgentConfig.builder().port(0).jmx(false)
+                    .labels(Map.of("app", "held")).pushEvery(1)
+                    .pushgateway(URI.create("http://127.0.0.1:" + gateway.getAddress().getPort())).build();
+            Exporter exporter = Exporter.start(config, log);
+            assertThat(firstArrived.await(20, TimeUnit.SECONDS)).as("a periodic push within 20 s").isTrue();
+            exporter.close(); // while the first push waits for its answer
+            assertThat(requests).as("the push under way, then the final push").hasSize(2);
+            assertThat(requests.get(1)).contains("deadunit_agent_push_failures_total{app=\"held\"} 0.0");
+            assertThat(exporter.registry().get("deadunit.agent.push.failures").counter().count()).isZero();
+        } finally {
+            release.countDown();
+            gateway.stop(0);
+        }
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("cannot push");
+    }
+
+    /** A Pushgateway that accepts and never answers: close() cuts the push under way after 2 s, the final after 2. */
+    @Test
+    void aHangingGatewayDelaysCloseByAtMostTheDocumentedBound() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        gateway.setExecutor(Executors.newCachedThreadPool(daemons()));
+        gateway.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            AgentConfig config = AgentConfig.builder().port(0).jmx(false).pushEvery(1)
+                    .pushgateway(URI.create("http://127.0.0.1:" + gateway.getAddress().getPort())).build();
+            Exporter exporter = Exporter.start(config, log);
+            assertThat(arrived.await(20, TimeUnit.SECONDS)).as("a periodic push within 20 s").isTrue();
+            long start = System.nanoTime();
+            exporter.close();
+            Duration closing = Duration.ofNanos(System.nanoTime() - start);
+            Duration bound = PushgatewayPusher.FINAL_PUSH_TIMEOUT.multipliedBy(2);
+            // Both waits really happened (the periodic push was let run, the final one timed out)...
+            assertThat(closing).as("close with a hanging Pushgateway").isGreaterThanOrEqualTo(bound.minusMillis(100))
+                    // ...and nothing else: 1.5 s of slack for a loaded machine, less than a third 2 s wait.
+                    .isLessThan(bound.plusMillis(1500));
+            assertThat(exporter.registry().get("deadunit.agent.push.failures").counter().count())
+                    .as("the final push timed out; the cut periodic one is not a failure").isEqualTo(1.0);
+        } finally {
+            release.countDown();
+            gateway.stop(0);
+        }
+        assertThat(stderr.toString(StandardCharsets.UTF_8).split("\\R"))
+                .filteredOn(l -> l.contains("cannot push")).hasSize(1);
+    }
+
+    private static ThreadFactory daemons() {
+        return r -> {
+            Thread t = new Thread(r, "gateway-stand-in");
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Test
