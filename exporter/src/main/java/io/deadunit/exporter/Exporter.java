@@ -208,16 +208,8 @@ public final class Exporter implements AutoCloseable {
 
     private void startPushing(java.net.URI url, PrometheusMeterRegistry prometheus) {
         try {
-            String authorization = null;
-            if (config.basicAuth()) {
-                char[] password = Secrets.read(config.passwordFile().get(), "passwordFile");
-                String pair = config.user().get() + ":" + new String(password);
-                java.util.Arrays.fill(password, '\0');
-                authorization = "Basic " + java.util.Base64.getEncoder()
-                        .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
             pusher = PushgatewayPusher.start(url, PushGrouping.of(config.labels()),
-                    Duration.ofSeconds(config.pushEvery()), prometheus.getPrometheusRegistry(), authorization,
+                    Duration.ofSeconds(config.pushEvery()), prometheus.getPrometheusRegistry(), basicAuthorization(),
                     pushFailures::increment, log);
         } catch (IOException | RuntimeException e) {
             log.println("deadunit: cannot push to " + url + " (" + e.getMessage() + "); training continues.");

@@ -1,5 +1,6 @@
 package io.deadunit.exporter.push;
 
+import io.deadunit.exporter.health.AgentThreads;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -58,11 +59,8 @@ public final class PushgatewayPusher implements AutoCloseable {
         this.log = log;
         this.authorization = authorization;
         this.http = HttpClient.newBuilder().connectTimeout(FINAL_PUSH_TIMEOUT).build();
-        this.pushing = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "deadunit-push");
-            t.setDaemon(true);
-            return t;
-        });
+        // An agent thread, so that its CPU counts in deadunit_agent_cpu_seconds_total.
+        this.pushing = Executors.newSingleThreadScheduledExecutor(r -> AgentThreads.daemon(r, "deadunit-push"));
     }
 
     /**
