@@ -33,5 +33,11 @@ class ShadedJarIT {
                 .anyMatch(n -> n.startsWith("io/deadunit/shaded/io/micrometer/registry/otlp/"))
                 .noneMatch(n -> n.matches("(META-INF/versions/\\d+/)?(com/google|io/opentelemetry|google)/.*"))
                 .noneMatch(n -> n.endsWith(".proto"));
+        // Maven Shade moves no class of a multi-release jar's META-INF/versions/<n>/ (MSHADE-406): such a class keeps
+        // its library's package there and, the agent jar being Multi-Release and on the class path, would be found
+        // under that name by an application running on a JDK >= n.
+        assertThat(names).as("classes under META-INF/versions/ outside io/deadunit/")
+                .filteredOn(n -> n.matches("META-INF/versions/\\d+/.+\\.class"))
+                .allMatch(n -> n.matches("META-INF/versions/\\d+/io/deadunit/.+"));
     }
 }
