@@ -20,8 +20,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * <pre>
  *   --cause negative_bias       ReLU; the first 20 of the 32 units of hidden1 start with bias -10 (their weighted
  *                               input stays within a few units), Adam 1e-3: they never fire again
- *   --cause high_learning_rate  ReLU, nothing rigged, Adam with a learning rate far too high (--lr, default 0.3):
- *                               the first steps throw most hidden units into the negative half-plane
+ *   --cause high_learning_rate  ReLU, Adam with a learning rate far too high (--lr, default 0.3): the first steps
+ *                               throw many hidden units into the negative half-plane. How many depends on the
+ *                               floating-point rounding of the CPU's kernels, so the first 32 of the 48 units of
+ *                               hidden0 are dead by construction whatever the CPU: their incoming weights are made
+ *                               non-positive (-|w|, inputs are in [0,1]) and their biases stay 0 (so they show no
+ *                               negative bias); they get no gradient and never move
  *   --cause upstream_dead       ReLU; every unit of hidden0 starts with bias -1e4, so hidden1 and hidden2 receive
  *                               only zeros: with zero bias their output is exactly 0, although nothing is wrong
  *                               with their own parameters
@@ -36,6 +40,7 @@ public final class CauseTrainer {
     static final int[] SIZES = {100, 48, 32, 24, 10};
     static final int NEGATIVE_BIAS_UNITS = 20;
     static final double NEGATIVE_BIAS = -10;
+    static final int HIGH_LR_DEAD_UNITS = 32;
     static final double INPUT_SCALE = 1000;
 
     public static void main(String[] args) {
@@ -71,6 +76,14 @@ public final class CauseTrainer {
             Fixtures.setParam(net.getLayer("hidden1"), "b", 0, NEGATIVE_BIAS_UNITS, NEGATIVE_BIAS);
         } else if (cause.equals("upstream_dead")) {
             Fixtures.setParam(net.getLayer("hidden0"), "b", 0, SIZES[1], Fixtures.DEAD_BIAS);
+        } else if (cause.equals("high_learning_rate")) {
+            INDArray w = net.getLayer("hidden0").getParam("W");
+            for (int j = 0; j < HIGH_LR_DEAD_UNITS; j++) {
+                for (int i = 0; i < SIZES[0]; i++) {
+                    w.putScalar(i, j, -Math.abs(w.getDouble(i, j)));
+                }
+            }
+            Fixtures.setParam(net.getLayer("hidden0"), "b", 0, HIGH_LR_DEAD_UNITS, 0);
         }
         o.attachGroundTruth(net, false);
 
