@@ -208,8 +208,13 @@ public final class Workload {
                 }
             }
         }
+        // Threads that already ended (the agent's start-up thread) are gone from /proc: what the process spent
+        // beyond the live threads is theirs.
+        long live = byName.values().stream().mapToLong(Long::longValue).sum();
+        long process = processCpuNanos() / 1_000_000;
         StringBuilder sb = new StringBuilder();
         byName.forEach((name, ms) -> sb.append(name).append('=').append(ms).append(' '));
+        sb.append("ended_threads=").append(Math.max(0, process - live));
         emit("threadCpuMs", sb.toString().trim());
     }
 

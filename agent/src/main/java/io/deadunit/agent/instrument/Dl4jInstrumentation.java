@@ -10,7 +10,11 @@ import io.deadunit.agent.instrument.advice.IterationStartAdvice;
 import io.deadunit.agent.instrument.advice.ModelInitAdvice;
 import io.deadunit.agent.instrument.Hook.Types;
 import io.deadunit.exporter.health.AgentHealth;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
@@ -45,8 +49,15 @@ public final class Dl4jInstrumentation {
     public static ClassFileTransformer transformer(Instrumentation instrumentation, AgentHealth health,
                                                    BridgeInjector.Wiring wiring, PrintStream log) {
         Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health, log);
-        return new AgentBuilder.Default()
+        // As OpenTelemetry's agent does: advice goes on a class's own declared methods, so the default method graph
+        // (every method of every super type, read and resolved for each instrumented class) is not needed.
+        ByteBuddy byteBuddy = new ByteBuddy()
+                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+                .with(VisibilityBridgeStrategy.Default.NEVER)
+                .with(InstrumentedType.Factory.Default.FROZEN);
+        return new AgentBuilder.Default(byteBuddy)
                 .disableClassFormatChanges()
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new ErrorListener(health))

@@ -26,13 +26,22 @@ class GatedTransformerTest {
     @Test
     void beforeItOpensOtherClassesLoadUnchangedAndAreKeptForRetransformation() throws Exception {
         assertThat(load("com/acme/MyLayer")).isNull();
-        assertThat(load("org/nd4j/linalg/activations/impl/ActivationReLU")).isNull();
+        assertThat(load("com/acme/MyActivation")).isNull();
         assertThat(load("org/nd4j/linalg/factory/Nd4j")).as("ignored package").isNull();
         assertThat(load("java/util/ArrayList")).isNull();
 
-        assertThat(gate.open(BYTE_BUDDY))
-                .containsExactly("com/acme/MyLayer", "org/nd4j/linalg/activations/impl/ActivationReLU");
+        assertThat(gate.open(BYTE_BUDDY)).containsExactly("com/acme/MyLayer", "com/acme/MyActivation");
         assertThat(load("com/acme/Other")).isEqualTo(ADVISED);
+    }
+
+    @Test
+    void classesOfIgnoredPackagesNeverReachByteBuddy() {
+        gate.open(BYTE_BUDDY);
+        gate.release();
+        assertThat(load("org/nd4j/linalg/factory/Nd4j")).isNull();
+        assertThat(load("java/util/ArrayList")).isNull();
+        assertThat(load("org/nd4j/linalg/activations/impl/ActivationReLU")).isEqualTo(ADVISED);
+        assertThat(load("org/deeplearning4j/nn/layers/BaseLayer")).isEqualTo(ADVISED);
     }
 
     @Test
@@ -72,7 +81,9 @@ class GatedTransformerTest {
         assertThat(GatedTransformer.startsModel("org/deeplearning4j/optimize/solvers/BaseOptimizer")).isTrue();
         assertThat(GatedTransformer.startsModel("org/deeplearning4j/nn/conf/layers/DenseLayer"))
                 .as("configuration classes load long before a model").isFalse();
-        assertThat(GatedTransformer.startsModel("org/nd4j/linalg/activations/impl/ActivationReLU")).isFalse();
+        assertThat(GatedTransformer.startsModel("org/nd4j/linalg/activations/impl/ActivationReLU"))
+                .as("activation functions load with a network's configuration, just before its layers").isTrue();
+        assertThat(GatedTransformer.startsModel("org/nd4j/linalg/factory/Nd4j")).isFalse();
     }
 
     private byte[] load(String name) {
