@@ -56,9 +56,16 @@ public final class BackgroundInstallation {
     public static void start(Instrumentation instrumentation, Setup setup, PrintStream log) {
         BackgroundInstallation installation = new BackgroundInstallation(instrumentation, log);
         instrumentation.addTransformer(installation.gate, true);
-        Thread thread = AgentThreads.daemon(() -> installation.run(setup), "deadunit-start");
-        installation.gate.installedBy(thread);
-        thread.start();
+        try {
+            Thread thread = AgentThreads.daemon(() -> installation.run(setup), "deadunit-start");
+            installation.gate.installedBy(thread);
+            thread.start();
+        } catch (Throwable t) {
+            // No thread will ever open the gate (a broken jar, no thread to spare): model classes must not wait for it.
+            instrumentation.removeTransformer(installation.gate);
+            installation.gate.release();
+            throw t;
+        }
     }
 
     private void run(Setup setup) {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class GatedTransformer implements ClassFileTransformer {
     private static final long MAX_WAIT_SECONDS = 60;
 
+    private final long maxWaitMillis;
     private final Object lock = new Object();
     private final CountDownLatch released = new CountDownLatch(1);
     private final List<String> early = new ArrayList<>();
@@ -35,7 +36,12 @@ final class GatedTransformer implements ClassFileTransformer {
     private volatile boolean timedOut;
 
     GatedTransformer(PrintStream log) {
+        this(log, TimeUnit.SECONDS.toMillis(MAX_WAIT_SECONDS));
+    }
+
+    GatedTransformer(PrintStream log, long maxWaitMillis) {
         this.log = log;
+        this.maxWaitMillis = maxWaitMillis;
     }
 
     /** The thread that prepares Byte Buddy: it must never wait for itself. */
@@ -74,7 +80,7 @@ final class GatedTransformer implements ClassFileTransformer {
         }
         ClassFileTransformer transformer = delegate;
         if (transformer == null) {
-            if (startsModel(name) && released.getCount() > 0 && Thread.currentThread() != installer) {
+            if (startsModel(name) && released.getCount() > 0 && !timedOut && Thread.currentThread() != installer) {
                 awaitRelease();
             }
             synchronized (lock) {
@@ -90,11 +96,20 @@ final class GatedTransformer implements ClassFileTransformer {
         return transformer.transform(module, loader, name, classBeingRedefined, protectionDomain, classFile);
     }
 
+    /**
+     * Waits for {@link #release}, at most {@code maxWaitMillis} in all: once a wait has timed out, no class load
+     * waits again (a start-up that hangs must cost training one bounded delay, not one per model class).
+     */
     private void awaitRelease() {
         try {
-            if (!released.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS) && !timedOut) {
-                timedOut = true;
-                log.println("deadunit: the instrumentation was not ready after " + MAX_WAIT_SECONDS + " s; training"
+            if (!released.await(maxWaitMillis, TimeUnit.MILLISECONDS)) {
+                synchronized (lock) {
+                    if (timedOut) {
+                        return;
+                    }
+                    timedOut = true;
+                }
+                log.println("deadunit: the instrumentation was not ready after " + maxWaitMillis / 1000 + " s; training"
                         + " goes on, and DL4J classes loaded meanwhile are instrumented when it is.");
             }
         } catch (InterruptedException e) {
