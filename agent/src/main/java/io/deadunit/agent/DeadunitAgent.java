@@ -51,6 +51,8 @@ public final class DeadunitAgent {
         if (!config.enabled()) {
             return;
         }
+        // Before any class of the application: JavaCPP reads its limits once, when ND4J first allocates.
+        JavaCppBudget.raise(System.getProperties(), Runtime.getRuntime().maxMemory());
         // Revival acts on training-phase evidence only: observed inference passes share the layers' windows.
         boolean revive = config.revive() && !config.observesInference();
         if (config.revive() && !revive) {
