@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load and fault measurements for docs/robustness.md (issue 12). Slow (about 6 minutes); not part of `mvn verify`.
+# Load and fault measurements for docs/robustness.md (issue 12). Slow (about 15 minutes); not part of `mvn verify`.
 # Needs a built tree: mvn -B -q -pl agent -am package -DskipTests
 # Usage: scripts/robustness/run.sh [OUTDIR]
 set -u
@@ -25,15 +25,26 @@ for mode in quiet scraped; do
 done
 cat "$OUT/scrapers.out"
 
-# 2. Heap: the smallest -Xmx (in MB) the trainer runs with, without and with the agent.
-for agent in none agent; do
-  for mb in 16 20 24 32 48 64 96 128; do
-    a=""; [ $agent = agent ] && a="-javaagent:$AGENT=port=0,sampleEvery=1"
-    if java -Xmx${mb}m $a -cp "$CP" io.deadunit.examples.DeadLayerTrainer --deadUnits 5 --iterations 200 \
-        > "$OUT/heap-$agent-$mb.out" 2> "$OUT/heap-$agent-$mb.err"; then
-      echo "heap $agent: runs with -Xmx${mb}m"; break
-    fi
+# 2. Heap: the smallest -Xmx (in MB, 1 MB steps) the trainer runs with, without and with the agent; then the same
+# with JavaCPP's physical-memory limit switched off (the Java heap alone). HeapLimitIT checks the first in the build.
+smallest() { # $1: none|agent, $2: extra JVM option or ""
+  for mb in $(seq 12 32); do
+    a=""; [ "$1" = agent ] && a="-javaagent:$AGENT=port=0,sampleEvery=1"
+    if java -Xmx${mb}m $2 $a -cp "$CP" io.deadunit.examples.DeadLayerTrainer --deadUnits 5 --iterations 200 \
+        > "$OUT/heap-$1-$mb.out" 2> "$OUT/heap-$1-$mb.err"; then echo $mb; return; fi
   done
+  echo "over 32"
+}
+for agent in none agent; do echo "heap $agent: smallest -Xmx $(smallest $agent "") MB"; done
+for agent in none agent; do
+  echo "heap $agent, JavaCPP limit off: smallest -Xmx $(smallest $agent -Dorg.bytedeco.javacpp.maxPhysicalBytes=0) MB"
+done
+# Resident memory at ND4J's first allocation (JavaCPP's limit forced to 1 byte so that it reports it).
+for agent in none agent; do
+  a=""; [ $agent = agent ] && a="-javaagent:$AGENT=port=0,sampleEvery=1"
+  echo "resident at first ND4J allocation, $agent: $(java -Xmx20m -Dorg.bytedeco.javacpp.maxPhysicalBytes=1 \
+      -Dorg.bytedeco.javacpp.maxRetries=0 $a -cp "$CP" io.deadunit.examples.DeadLayerTrainer --iterations 1 2>&1 \
+      | grep -m1 -o 'physicalBytes ([0-9]*K)')"
 done
 # Heap the agent holds: its own objects in a class histogram of a trainer that holds after training.
 port=$(free_port)

@@ -3,6 +3,7 @@ package io.deadunit.agent;
 import io.deadunit.agent.adapter.Dl4jProbes;
 import io.deadunit.agent.instrument.BackgroundInstallation;
 import io.deadunit.agent.instrument.Dl4jInstrumentation;
+import io.deadunit.agent.instrument.StaleBridgeDirs;
 import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
@@ -13,6 +14,7 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -51,6 +53,8 @@ public final class DeadunitAgent {
         if (!config.enabled()) {
             return;
         }
+        // Before any class of the application: JavaCPP reads its limits once, when ND4J first allocates.
+        JavaCppBudget.raise(System.getProperties(), Runtime.getRuntime().maxMemory());
         // Revival acts on training-phase evidence only: observed inference passes share the layers' windows.
         boolean revive = config.revive() && !config.observesInference();
         if (config.revive() && !revive) {
@@ -64,6 +68,8 @@ public final class DeadunitAgent {
         }
         AtomicReference<Exporter> started = new AtomicReference<>();
         BackgroundInstallation.start(instrumentation, () -> {
+            // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran).
+            StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));
             Exporter exporter = Exporter.prepare(config, LOG);
             started.set(exporter);
             Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),

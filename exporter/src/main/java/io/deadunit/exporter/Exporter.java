@@ -111,6 +111,7 @@ public final class Exporter implements AutoCloseable {
         publisher = new MeterPublisher(registry, Optional.empty());
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
                 new Diagnostics(config.diagnoseAt(), lines));
+        health.onOutOfMemory(monitors::release);
         new AgentMeters(health, monitors).bindTo(registry);
         pushFailures = Counter.builder("deadunit.agent.push.failures")
                 .description("Pushes to the Pushgateway (pushgateway=) that failed").register(registry);

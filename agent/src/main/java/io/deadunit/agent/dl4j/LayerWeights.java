@@ -108,15 +108,18 @@ final class LayerWeights {
         }
     }
 
-    /** Copies the layer's unit-mapped weights: the start of a window, for stagnant units. */
-    static void beginWindow(Layer layer, LayerMonitor monitor) {
+    /**
+     * Copies the layer's unit-mapped weights: the start of a window, for stagnant units. False when the copy was
+     * skipped for lack of free heap ({@link io.deadunit.exporter.stats.Headroom}).
+     */
+    static boolean beginWindow(Layer layer, LayerMonitor monitor) {
         INDArray w = unitWeights(layer);
         TensorData data = w == null ? null : TensorReader.view(w);
         if (data == null) {
             monitor.weightTracker().clear();
-            return;
+            return true;
         }
-        monitor.weightTracker().begin(data, w.offset(), w.length());
+        return monitor.weightTracker().begin(data, w.offset(), w.length());
     }
 
     /** Units whose weights equal the window-start copy, or -1. */

@@ -85,8 +85,9 @@ final class WindowWeights {
         try {
             for (Layer layer : layers) {
                 LayerMonitor monitor = registry.layer(layer);
-                if (monitor != null) {
-                    LayerWeights.beginWindow(layer, monitor);
+                if (monitor != null && !LayerWeights.beginWindow(layer, monitor)) {
+                    health.lowHeap("the weight copy of layer " + monitor.descriptor().name()
+                            + " (its stagnant units are unknown for the window)");
                 }
             }
         } catch (Throwable t) {

@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class BridgeInjector {
     }
 
     private static final Class<?>[] BRIDGE = {Probes.class, ProbeState.class};
+    static final String JAR_NAME = "bridge.jar";
 
     private final Instrumentation instrumentation;
     private final Wiring wiring;
@@ -48,20 +50,23 @@ public final class BridgeInjector {
     /**
      * A new empty file for the bridge, in a new directory only the process owner can enter ({@code rwx------}),
      * itself owner-only ({@code rw-------}): in the shared temp directory another user could otherwise read it or,
-     * worse, swap it for classes of their own before the bootstrap loader opens it. Both are deleted at exit.
+     * worse, swap it for classes of their own before the bootstrap loader opens it. Both are deleted at exit; the
+     * directory's name carries the process id, so that a later agent removes it after a {@code kill -9}
+     * ({@link StaleBridgeDirs}).
      */
     static Path privateJar() throws IOException {
         Path dir;
         Path jar;
+        String prefix = "deadunit-" + ProcessHandle.current().pid() + "-";
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            dir = Files.createTempDirectory("deadunit-",
+            dir = Files.createTempDirectory(prefix,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            jar = Files.createFile(dir.resolve("bridge.jar"),
+            jar = Files.createFile(dir.resolve(JAR_NAME),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } else {
             // Elsewhere (Windows) a new temp directory inherits the user profile's owner-only ACL.
-            dir = Files.createTempDirectory("deadunit-");
-            jar = Files.createFile(dir.resolve("bridge.jar"));
+            dir = Files.createTempDirectory(prefix);
+            jar = Files.createFile(dir.resolve(JAR_NAME));
         }
         // Registered first, deleted last: the directory is empty by then.
         dir.toFile().deleteOnExit();
@@ -75,7 +80,17 @@ public final class BridgeInjector {
         }
         injected = true;
         File jar = privateJar().toFile();
-        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+        writeBridge(jar.toPath(), new FileOutputStream(jar));
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+        wiring.wire(Class.forName(Probes.class.getName(), true, null));
+    }
+
+    /**
+     * Writes the bridge classes into {@code jar} through {@code stream}; on any failure (disk full, read-only
+     * file system) deletes the jar and its private directory at once, so nothing partial stays until exit.
+     */
+    static void writeBridge(Path jar, OutputStream stream) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(stream)) {
             for (Class<?> type : BRIDGE) {
                 String entry = type.getName().replace('.', '/') + ".class";
                 out.putNextEntry(new JarEntry(entry));
@@ -84,8 +99,10 @@ public final class BridgeInjector {
                 }
                 out.closeEntry();
             }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(jar);
+            Files.deleteIfExists(jar.getParent());
+            throw e;
         }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-        wiring.wire(Class.forName(Probes.class.getName(), true, null));
     }
 }

@@ -65,6 +65,7 @@ final class ForkedTrainer implements AutoCloseable {
         private int port = -1;
         private String name;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> jvmArgs = new ArrayList<>();
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -109,11 +110,18 @@ final class ForkedTrainer implements AutoCloseable {
             return this;
         }
 
+        /** Options of the trainer's JVM (before -javaagent), e.g. -Xmx. */
+        Builder jvmArgs(String... options) {
+            jvmArgs.addAll(Arrays.asList(options));
+            return this;
+        }
+
         ForkedTrainer start() {
             Path dir = ItEnv.runDir(name);
             int p = port >= 0 ? port : ItEnv.freePort();
             List<String> cmd = new ArrayList<>();
             cmd.add(ItEnv.javaExecutable().toString());
+            cmd.addAll(jvmArgs);
             if (agent) {
                 String a = agentArgs == null ? "" : agentArgs;
                 if (!a.matches("(^|.*,)\\s*port\\s*=.*")) {

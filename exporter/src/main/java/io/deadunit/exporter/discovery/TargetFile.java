@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at exit.
  */
 public final class TargetFile implements AutoCloseable {
+    /** Writes bytes to a file; the default is {@link Files#write}, tests inject one that fails half-way. */
+    interface Writer {
+        void write(Path file, byte[] bytes) throws IOException;
+    }
+
     private final Path file;
     private final AtomicBoolean removed = new AtomicBoolean();
 
@@ -33,11 +38,20 @@ public final class TargetFile implements AutoCloseable {
      */
     public static TargetFile write(Path dir, String target, int port, Map<String, String> labels)
             throws IOException {
+        return write(dir, target, port, labels, Files::write);
+    }
+
+    /**
+     * As {@link #write(Path, String, int, Map)}; a failure at any point (directory read-only, disk full half-way
+     * through) leaves neither the temporary file nor a partial final file behind.
+     */
+    static TargetFile write(Path dir, String target, int port, Map<String, String> labels, Writer writer)
+            throws IOException {
         String name = "deadunit-" + ProcessHandle.current().pid() + "-" + port;
         Path file = dir.resolve(name + ".json");
         Path temp = Files.createTempFile(dir, "." + name + "-", ".tmp");
         try {
-            Files.write(temp, json(target, labels).getBytes(StandardCharsets.UTF_8));
+            writer.write(temp, json(target, labels).getBytes(StandardCharsets.UTF_8));
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -37,5 +37,8 @@ public final class AgentMeters implements MeterBinder {
         FunctionCounter.builder("deadunit.agent.unmonitored.layers", monitors, MonitorRegistry::unmonitoredLayers)
                 .description("Layers seen beyond maxLayers, left unmonitored so that meters stay bounded")
                 .register(registry);
+        FunctionCounter.builder("deadunit.agent.low.heap.skips", health, AgentHealth::lowHeapSkips)
+                .description("Agent buffers not allocated because the heap was nearly full (a layer's weight copy)")
+                .register(registry);
     }
 }

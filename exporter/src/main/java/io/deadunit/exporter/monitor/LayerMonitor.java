@@ -150,6 +150,12 @@ public final class LayerMonitor {
         return false;
     }
 
+    /** Drops the open window and the weight copy (the agent ran out of memory); the last snapshot stays. */
+    void release() {
+        window.release();
+        weights.clear();
+    }
+
     /** Drops what the open window accumulated, publishing nothing. */
     void discardWindow() {
         window.close();

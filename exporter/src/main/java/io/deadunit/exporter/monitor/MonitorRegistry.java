@@ -103,6 +103,19 @@ public final class MonitorRegistry {
         return models.values();
     }
 
+    /**
+     * After the agent ran out of memory: stops observing and drops what the layers hold beyond their last
+     * snapshot (open windows, weight copies), so the memory goes back to training.
+     */
+    public void release() {
+        sampling.monitoring(false);
+        for (ModelMonitor model : models.values()) {
+            for (LayerMonitor layer : model.layers()) {
+                layer.release();
+            }
+        }
+    }
+
     /** Drops the monitors of collected models and layers; tells the listener which models are gone. */
     public void expunge() {
         layers.expunge();

@@ -106,9 +106,20 @@ public final class LayerWindow {
         return forward.tensors() > 0;
     }
 
+    /** Drops the open window without computing its statistics, and the per-unit arrays (out of memory). */
+    public void release() {
+        close(false);
+        forward.release();
+        backward.release();
+    }
+
     /** Statistics of the window so far, or null when no forward pass was seen; then starts a new window. */
     public LayerSnapshot close() {
-        LayerSnapshot snapshot = hasActivations() ? snapshot() : null;
+        return close(true);
+    }
+
+    private LayerSnapshot close(boolean report) {
+        LayerSnapshot snapshot = report && hasActivations() ? snapshot() : null;
         forward.reset();
         backward.reset();
         gradientNormSum = 0;

@@ -198,6 +198,16 @@ public final class UnitAccumulator {
         resetSums();
     }
 
+    /** Drops the per-unit arrays (the agent ran out of memory); the next tensor makes them again. */
+    void release() {
+        units = -1;
+        nonZero = new long[0];
+        saturated = new long[0];
+        sumAbs = new double[0];
+        values = new double[0];
+        resetSums();
+    }
+
     private void resetSums() {
         Arrays.fill(nonZero, 0);
         Arrays.fill(saturated, 0);

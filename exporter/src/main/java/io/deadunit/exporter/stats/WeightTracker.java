@@ -18,14 +18,24 @@ public final class WeightTracker {
     private float[] floatScratch;
     private double[] doubleScratch;
 
-    /** Copies {@code length} elements from {@code offset}: the weights at the start of a window. */
-    public void begin(TensorData data, long offset, long length) {
+    /**
+     * Copies {@code length} elements from {@code offset}: the weights at the start of a window. False, with no copy
+     * kept (stagnant units unknown for the window), when a new copy would take more than half of the heap still
+     * free: the agent's buffer must not be the allocation that runs the trainer out of heap.
+     */
+    public boolean begin(TensorData data, long offset, long length) {
         if (length < 0 || length > Integer.MAX_VALUE) {
             clear();
-            return;
+            return true;
         }
         int n = (int) length;
-        if (data instanceof FloatTensorData) {
+        boolean floating = data instanceof FloatTensorData;
+        boolean allocates = floating ? floats == null || floats.length != n : doubles == null || doubles.length != n;
+        if (allocates && !Headroom.fits((long) n * (floating ? Float.BYTES : Double.BYTES))) {
+            clear();
+            return false;
+        }
+        if (floating) {
             doubles = null;
             if (floats == null || floats.length != n) {
                 floats = new float[n];
@@ -45,6 +55,7 @@ public final class WeightTracker {
             }
         }
         this.length = length;
+        return true;
     }
 
     /** Forgets the copy: the next {@link #stagnantUnits} reports -1. */

@@ -199,10 +199,21 @@ class EndpointSecurityTest {
             }
             long start = System.nanoTime();
             HttpResponse<String> health = tlsHttp.get(endpoint.healthUrl());
-
+            long first = (System.nanoTime() - start) / 1_000_000;
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat((System.nanoTime() - start) / 1_000_000).as("unloaded: " + baseline + " ms")
-                    .isLessThan(1000 + baseline);
+            long best = first;
+            for (int i = 0; i < 2; i++) {
+                long again = System.nanoTime();
+                assertThat(tlsHttp.get(endpoint.healthUrl()).statusCode()).isEqualTo(200);
+                best = Math.min(best, (System.nanoTime() - again) / 1_000_000);
+            }
+
+            // The target (1 s) on the best of three tries, the unloaded time bounded by it too, and the
+            // first try within 1 s of the unloaded time.
+            String report = "first " + first + " ms, best of 3 " + best + " ms, unloaded: " + baseline + " ms";
+            assertThat(baseline).as(report).isLessThan(1000);
+            assertThat(best).as(report).isLessThan(1000);
+            assertThat(first).as(report).isLessThan(1000 + baseline);
         } finally {
             for (Socket s : held) {
                 s.close();

@@ -124,14 +124,20 @@ class SlowClientsTest {
     }
 
     /**
-     * Within 1 s of what the same request takes on this machine right now without the slow clients (measured
-     * first): a loaded build machine slows every request, the stall this guards against lasts seconds.
+     * The issue's target as stated: an answer within 1 s while the slow clients are held. The stall this guards
+     * against lasts seconds on every request, so the best of three tries must be under 1 s (a loaded build machine
+     * can slow one request); and the first try within 1 s of what a request takes here without slow clients. That
+     * unloaded time (measured first) must itself be under 1 s, and is reported with the tries.
      */
     private void assertAnswersQuickly(String url) {
-        long millis = timed(url);
+        long first = timed(url);
+        long best = Math.min(first, Math.min(timed(url), timed(url)));
+        String report = "answer times of " + url + ": first " + first + " ms, best of 3 " + best
+                + " ms (unloaded: " + baselineMillis + " ms)";
 
-        assertThat(millis).as("answer time of " + url + " (unloaded: " + baselineMillis + " ms)")
-                .isLessThan(ANSWER_MILLIS + baselineMillis);
+        assertThat(baselineMillis).as(report).isLessThan(ANSWER_MILLIS);
+        assertThat(best).as(report).isLessThan(ANSWER_MILLIS);
+        assertThat(first).as(report).isLessThan(ANSWER_MILLIS + baselineMillis);
     }
 
     private long baselineMillis;
