@@ -41,6 +41,7 @@ final class AgentSegments {
             for (int segment = 0; segment < 2; segment++) {
                 boolean active = (segment == 0) == (pair % 2 == 1);
                 server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
+                Timeline.phase = active ? "active" : "paused";
                 Workload.fit(model, data, i++); // the switch takes effect from the next pass on
                 int k = active ? 0 : 1;
                 // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
@@ -65,6 +66,7 @@ final class AgentSegments {
                     selfTime[0], selfTime[1], cpu[0], cpu[1]));
         }
         server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
+        Timeline.phase = "done";
         return i;
     }
 

@@ -42,6 +42,19 @@ final class BenchOptions {
         Durations d;
         if (mode.equals("smoke")) {
             d = new Durations(1, 2, 0, 1, 1);
+        } else if (mode.equals("quick")) {
+            // Full mode's warm-up (the first window closes before the measurement), shorter measurement, and as
+            // many one-JVM pairs: they carry the verdicts.
+            switch (workload) {
+                case "cnn":
+                    d = new Durations(4, 6, 0, 4, 2);
+                    break;
+                case "lstm":
+                    d = new Durations(4, 5, FIRST_WINDOW_CLOSED, 5, 1);
+                    break;
+                default:
+                    d = new Durations(3, 4, FIRST_WINDOW_CLOSED, 6, 1);
+            }
         } else {
             // At least 110 iterations of warm-up where that is quick, so that the agent's first window (100
             // iterations at its defaults) closes before the measurement: its one-off costs (first meter
@@ -70,17 +83,22 @@ final class BenchOptions {
         BenchOptions o = new BenchOptions();
         o.mode = a.getOrDefault("mode", "smoke");
         boolean full;
+        boolean quick = o.mode.equals("quick");
         switch (o.mode) {
             case "full":
+            case "quick":
                 full = true;
                 break;
             case "smoke":
                 full = false;
                 break;
             default:
-                throw new IllegalArgumentException("--mode smoke|full, not " + o.mode);
+                throw new IllegalArgumentException("--mode smoke|quick|full, not " + o.mode);
         }
-        o.rounds = Integer.parseInt(a.getOrDefault("rounds", full ? "5" : "1"));
+        o.rounds = Integer.parseInt(a.getOrDefault("rounds", quick ? "2" : full ? "5" : "1"));
+        if (quick) {
+            o.configs = List.of(Config.NONE, Config.DISABLED, Config.AGENT_DEFAULTS, Config.AGENT_EVERY);
+        }
         if (a.containsKey("workloads")) {
             o.workloads = List.of(a.get("workloads").split(","));
             for (String w : o.workloads) {
@@ -127,14 +145,16 @@ final class BenchOptions {
         o.java = a.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         o.out = Path.of(a.getOrDefault("out", full ? o.benchDir.resolve("results/latest.md").toString()
                 : o.benchDir.resolve("target/results/smoke.md").toString())).toAbsolutePath();
-        o.scrapeRounds = full ? 3 : 1;
+        // quick mode: the extras of full mode, shortened (one scrape round, the heap growth over 3000 iterations)
+        o.scrapeRounds = quick ? 1 : full ? 3 : 1;
         o.scrapeCount = full ? 20 : 3;
         o.scrapeWarmup = full ? 4 : 2;
         o.scrapeSeconds = full ? 120 : 60;
         o.heapIterations = full ? 300 : 110;
         o.heapReps = 1;
-        o.growthIterations = full ? 10_000 : 300;
-        o.growthCheckpoints = full ? List.of(1_000L, 2_500L, 5_000L, 10_000L) : List.of(100L, 300L);
+        o.growthIterations = quick ? 3_000 : full ? 10_000 : 300;
+        o.growthCheckpoints = quick ? List.of(1_000L, 2_000L, 3_000L)
+                : full ? List.of(1_000L, 2_500L, 5_000L, 10_000L) : List.of(100L, 300L);
         return o;
     }
 }

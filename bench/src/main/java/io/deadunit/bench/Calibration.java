@@ -71,7 +71,7 @@ public final class Calibration {
         // activeIt, activeSec, pausedIt, pausedSec, activeAgent, pausedAgent, activeCpu, pausedCpu
         final List<double[]> pairs;
 
-        private Result(List<double[]> pairs) {
+        Result(List<double[]> pairs) {
             this.pairs = pairs;
         }
 

@@ -37,6 +37,11 @@ final class Report {
         double wall = Duration.between(b.started, finished).toMillis() / 1000.0;
         StringBuilder r = new StringBuilder();
         r.append("# deadunit overhead benchmark (").append(o.mode).append(" mode)\n\n");
+        if (o.mode.equals("quick")) {
+            r.append("> **Quick mode**: fewer and shorter runs than full mode, no `StatsListener` runs, short extras; "
+                    + "the verdicts rest on the self-accounted share and the one-JVM intervals, which shorter runs "
+                    + "widen but do not bias.\n\n");
+        }
         if (o.mode.equals("smoke")) {
             r.append("> **Smoke mode**: one short round, to prove the benchmark runs. The figures are NOT "
                     + "meaningful; run `bench/run.sh full` for real ones.\n\n");
@@ -80,6 +85,13 @@ final class Report {
         r.append(" |\n\n");
 
         List<String[]> verdicts = new ArrayList<>();
+        ShareReport share = new ShareReport(b);
+        share.section(r, verdicts);
+        try {
+            r.append(share.plot(o.out.toAbsolutePath().getParent()));
+        } catch (IOException e) {
+            results.problems.add("timeline plot: " + e);
+        }
         throughput.throughputSection(r, verdicts);
         throughput.abSection(r, verdicts);
         throughput.startupSection(r, verdicts);
@@ -94,7 +106,7 @@ final class Report {
             v.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
         }
         v.append('\n');
-        int at = r.indexOf("## Throughput");
+        int at = r.indexOf("## The agent's share");
         r.insert(at, v);
 
         r.append("## How to read this\n\n");

@@ -60,6 +60,9 @@ final class Rounds extends Phase {
                                 "host=127.0.0.1,port=" + port));
                         args.add("--metricsUrl");
                         args.add("http://127.0.0.1:" + port + "/metrics");
+                        if (TimelinePlot.plotted(o, workload, c, round)) {
+                            args.addAll(List.of("--timeline", String.valueOf(TimelinePlot.TICK_SECONDS)));
+                        }
                         if (c.ab() && d.abPairs() > 0) {
                             args.addAll(List.of("--abPairs", String.valueOf(d.abPairs()), "--abSeconds",
                                     f(d.abSeconds(), 1)));

@@ -35,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *                        around each A/B segment)
  *   --threadCpu          at the first iteration and after the measurement: CPU time of every thread so far
  *                        (where start-up went)
+ *   --timeline S         every S seconds, a BENCH tick line (iterations, agent self-time, phase) for the plot
  *   --abPairs N --abSeconds S  after the measurement, N pairs of S-second segments with the agent's monitoring on
  *                        and off (JMX), in one JVM; needs the agent with jmx on
  * </pre>
@@ -103,6 +104,9 @@ public final class Workload {
             emitThreadCpu();
         }
 
+        if (o.containsKey("timeline")) {
+            Timeline.start(Double.parseDouble(o.get("timeline")), o.get("metricsUrl"));
+        }
         long i = 1;
         if (iterations > 0) {
             long t0 = System.nanoTime();
@@ -129,6 +133,7 @@ public final class Workload {
                 fit(model, data, i++);
             }
             emit("ready", "warmupIterations=" + i);
+            Timeline.phase = "measured";
             double selfTime0 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
             long cpu0 = processCpuNanos();
             long threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -237,6 +242,7 @@ public final class Workload {
     }
 
     static void fit(Model model, INDArray[][] data, long i) {
+        Timeline.ITERATIONS.lazySet(i);
         INDArray[] batch = data[(int) (i % data.length)];
         if (model instanceof ComputationGraph) {
             ((ComputationGraph) model).fit(new INDArray[] {batch[0]}, new INDArray[] {batch[1]});

@@ -41,6 +41,17 @@ class BenchSmokeTest {
         assertThat(md).contains("## One JVM: monitoring active vs paused")
                 .containsPattern("\\| mlp \\| agent-defaults \\| [0-9.]+ \\| [0-9.]+–[0-9.]+ \\| [0-9.]+–[0-9.]+ \\| ≥")
                 .containsPattern("\\| mlp \\| agent-every \\| [0-9.]+ \\| [0-9.]+–[0-9.]+ \\| [0-9.]+–[0-9.]+ \\| ≥");
+        // Issue #15's verdicts: the self-accounted share and the one-JVM interval, for both agent configurations.
+        assertThat(md).contains("## The agent's share of training time")
+                .containsPattern("\\| mlp \\| agent-defaults \\| ≤ 0.30% \\| -?[0-9.]+% \\[")
+                .containsPattern("\\| mlp \\| agent-every \\| ≤ 1.5% \\| -?[0-9.]+% \\[")
+                .contains("agent-defaults: one-JVM measured slowdown ≤ 0.30% (95% CI, pooled pairs)");
+        // The timeline plot of the agent-defaults run, drawn by the benchmark next to the report.
+        Path plot = dir.resolve("timeline-mlp-agent-defaults.png");
+        assertThat(md).contains("](timeline-mlp-agent-defaults.png)");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(plot.toFile());
+        assertThat(image).as("a PNG at %s", plot).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1000);
         // The scrape found all 50 layers of the deep model.
         assertThat(md).containsPattern("\\| 1 \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| [0-9.]+ ms \\| 50 \\|");
     }

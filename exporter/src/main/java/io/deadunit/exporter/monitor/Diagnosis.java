@@ -24,23 +24,34 @@ public final class Diagnosis {
     /** Saturating activation: at least this share of the lost units are saturated. */
     public static final double SATURATED_SHARE_OF_LOST = 0.5;
 
-    private static final Diagnosis HEALTHY = new Diagnosis(false, 0, 0, 0, EnumSet.noneOf(Cause.class), List.of());
+    private static final Diagnosis HEALTHY = new Diagnosis(false, 0, 0, 0, EnumSet.noneOf(Cause.class), null, Double.NaN,
+            null, null);
 
     private final boolean diagnosed;
     private final double lostRatio;
     private final int dead;
     private final int saturated;
     private final Set<Cause> causes;
-    private final List<String> evidence;
+    // The evidence text is written only when asked for (a log line when the layer crosses the threshold): a
+    // diagnosed layer is evaluated at every window close, and formatting its numbers cost a millisecond there.
+    private final LayerSnapshot layer;
+    private final double peakUpdateRatio;
+    private final LayerSnapshot upstream;
+    private final String upstreamName;
+    private volatile List<String> evidence;
 
     private Diagnosis(boolean diagnosed, double lostRatio, int dead, int saturated, Set<Cause> causes,
-                      List<String> evidence) {
+                      LayerSnapshot layer, double peakUpdateRatio, LayerSnapshot upstream, String upstreamName) {
         this.diagnosed = diagnosed;
         this.lostRatio = lostRatio;
         this.dead = dead;
         this.saturated = saturated;
         this.causes = Collections.unmodifiableSet(causes);
-        this.evidence = Collections.unmodifiableList(evidence);
+        this.layer = layer;
+        this.peakUpdateRatio = peakUpdateRatio;
+        this.upstream = upstream;
+        this.upstreamName = upstreamName;
+        this.evidence = causes.isEmpty() ? List.of() : null;
     }
 
     /**
@@ -60,36 +71,27 @@ public final class Diagnosis {
         double lost = layer.lostRatio();
         if (lost < threshold) {
             return new Diagnosis(false, lost, layer.deadUnits(), layer.saturatedUnits(), EnumSet.noneOf(Cause.class),
-                    List.of());
+                    null, Double.NaN, null, null);
         }
         Set<Cause> causes = EnumSet.noneOf(Cause.class);
-        // Root causes first in the message: a dead upstream or a too-high learning rate also explains negative biases.
-        List<String> evidence = new ArrayList<>();
         if (upstream != null && upstream.units() > 0 && upstream.deadRatio() >= threshold) {
             causes.add(Cause.UPSTREAM_DEAD);
-            evidence.add(String.format(Locale.ROOT, "upstream_dead (layer %s feeding it has %.0f%% of its units dead)",
-                    upstreamName, 100 * upstream.deadRatio()));
         }
         if (peakUpdateRatio > HIGH_UPDATE_RATIO) {
             causes.add(Cause.HIGH_LEARNING_RATE);
-            evidence.add(String.format(Locale.ROOT,
-                    "high_learning_rate (update ratio ||dW||/||W|| up to %.1e per step, healthy about 1e-3%s)",
-                    peakUpdateRatio, Double.isNaN(layer.learningRate()) ? ""
-                            : String.format(Locale.ROOT, "; learning rate %.3g", layer.learningRate())));
         }
         int lostUnits = layer.lostUnits();
         if (layer.saturatedUnits() > 0 && layer.saturatedUnits() >= SATURATED_SHARE_OF_LOST * lostUnits) {
             causes.add(Cause.SATURATING_ACTIVATION);
-            evidence.add(String.format(Locale.ROOT, "saturating_activation (%.0f%% of units saturated at a bound)",
-                    100 * layer.saturatedRatio()));
         }
-        negativeBias(layer, causes, evidence);
+        if (negativeBias(layer) != null) {
+            causes.add(Cause.NEGATIVE_BIAS);
+        }
         if (causes.isEmpty()) {
             causes.add(Cause.UNEXPLAINED);
-            evidence.add("unexplained (no rule matched: update ratio " + (Double.isNaN(peakUpdateRatio) ? "unknown"
-                    : String.format(Locale.ROOT, "up to %.1e", peakUpdateRatio)) + ", " + biasSummary(layer) + ")");
         }
-        return new Diagnosis(true, lost, layer.deadUnits(), layer.saturatedUnits(), causes, evidence);
+        return new Diagnosis(true, lost, layer.deadUnits(), layer.saturatedUnits(), causes, layer, peakUpdateRatio,
+                upstream, upstreamName);
     }
 
     /** {@link #evaluate(LayerSnapshot, double, LayerSnapshot, String, double)} with this window's ratio only. */
@@ -98,9 +100,39 @@ public final class Diagnosis {
         return evaluate(layer, layer == null ? Double.NaN : layer.updateRatio(), upstream, upstreamName, threshold);
     }
 
-    private static void negativeBias(LayerSnapshot s, Set<Cause> causes, List<String> evidence) {
+    /** The phrases of the matched causes, root causes first (a dead upstream or a too-high rate also explains biases). */
+    private List<String> writeEvidence() {
+        List<String> out = new ArrayList<>();
+        if (causes.contains(Cause.UPSTREAM_DEAD)) {
+            out.add(String.format(Locale.ROOT, "upstream_dead (layer %s feeding it has %.0f%% of its units dead)",
+                    upstreamName, 100 * upstream.deadRatio()));
+        }
+        if (causes.contains(Cause.HIGH_LEARNING_RATE)) {
+            out.add(String.format(Locale.ROOT,
+                    "high_learning_rate (update ratio ||dW||/||W|| up to %.1e per step, healthy about 1e-3%s)",
+                    peakUpdateRatio, Double.isNaN(layer.learningRate()) ? ""
+                            : String.format(Locale.ROOT, "; learning rate %.3g", layer.learningRate())));
+        }
+        if (causes.contains(Cause.SATURATING_ACTIVATION)) {
+            out.add(String.format(Locale.ROOT, "saturating_activation (%.0f%% of units saturated at a bound)",
+                    100 * layer.saturatedRatio()));
+        }
+        if (causes.contains(Cause.NEGATIVE_BIAS)) {
+            double[] b = negativeBias(layer);
+            out.add(String.format(Locale.ROOT,
+                    "negative_bias (dead units' mean bias %.3g vs live units' %.3g ± %.2g)", b[0], b[1], b[2]));
+        }
+        if (causes.contains(Cause.UNEXPLAINED)) {
+            out.add("unexplained (no rule matched: update ratio " + (Double.isNaN(peakUpdateRatio) ? "unknown"
+                    : String.format(Locale.ROOT, "up to %.1e", peakUpdateRatio)) + ", " + biasSummary(layer) + ")");
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** {dead units' mean bias, live units' mean, live units' spread} when the rule matches; else null. */
+    private static double[] negativeBias(LayerSnapshot s) {
         if (!s.hasBiases() || s.deadUnits() == 0) {
-            return;
+            return null;
         }
         double[] dead = biasStats(s, true);
         double[] live = biasStats(s, false);
@@ -108,11 +140,9 @@ public final class Diagnosis {
         double liveStd = live[2] < 2 ? 0 : live[1];
         double gap = liveMean - dead[0];
         if (dead[0] < 0 && gap > Math.max(BIAS_SPREADS * liveStd, BIAS_GAP_FLOOR)) {
-            causes.add(Cause.NEGATIVE_BIAS);
-            evidence.add(String.format(Locale.ROOT,
-                    "negative_bias (dead units' mean bias %.3g vs live units' %.3g ± %.2g)", dead[0], liveMean,
-                    liveStd));
+            return new double[] {dead[0], liveMean, liveStd};
         }
+        return null;
     }
 
     private static String biasSummary(LayerSnapshot s) {
@@ -167,7 +197,12 @@ public final class Diagnosis {
 
     /** One phrase per matched cause, with its evidence: {@code negative_bias (dead units' mean bias -10 vs ...)}. */
     public List<String> evidence() {
-        return evidence;
+        List<String> written = evidence;
+        if (written == null) {
+            written = writeEvidence();
+            evidence = written;
+        }
+        return written;
     }
 
     /** The stderr line for a layer that just crossed the threshold. */
@@ -175,8 +210,9 @@ public final class Diagnosis {
         String what = saturated == 0 ? "dead" : dead == 0 ? "saturated" : "dead or saturated";
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "deadunit: layer %s of %s: %.0f%% of units %s; likely cause: ", layer, model, 100 * lostRatio, what));
-        for (int i = 0; i < evidence.size(); i++) {
-            sb.append(i == 0 ? "" : "; also ").append(evidence.get(i));
+        List<String> phrases = evidence();
+        for (int i = 0; i < phrases.size(); i++) {
+            sb.append(i == 0 ? "" : "; also ").append(phrases.get(i));
         }
         return sb.toString();
     }
