@@ -54,7 +54,8 @@ class OtlpExportIT {
                     .anyMatch(e -> iterations(e) == gt.steps());
 
             long sigterm = System.nanoTime();
-            t.process().destroy(); // SIGTERM
+            // SIGTERM alone: Process.destroy() also closes the child's stdin, which ends --hold and races the signal.
+            t.process().toHandle().destroy();
             assertThat(t.waitForExit(EXIT_WITHIN)).as("exit code after SIGTERM" + t.describe()).isEqualTo(143);
             List<OtlpReceiver.Export> after = receiver.exports().stream().filter(e -> e.arrivedNanos > sigterm)
                     .collect(Collectors.toList());
