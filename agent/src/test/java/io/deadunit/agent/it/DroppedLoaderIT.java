@@ -3,6 +3,7 @@ package io.deadunit.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deadunit.agent.it.fixtures.DropLoaderLauncher;
+import io.deadunit.agent.it.fixtures.TrainDropLauncher;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,65 @@ class DroppedLoaderIT {
             assertThat(after.value("deadunit_agent_errors_total", Map.of())).isZero();
             assertThat(t.finish()).isZero();
         }
+    }
+
+    /**
+     * A loader in which a model was trained: the agent does not change whether it is collected (it adds no pin).
+     * Measured: it is not collected even without the agent: three daemon threads whose classes live in that loader
+     * (ND4J's two {@code DeallocatorServiceThread}s and JavaCPP's {@code Deallocator}) run forever and are GC roots.
+     */
+    @Test
+    void theAgentDoesNotChangeWhetherATrainedLoaderIsCollected() throws Exception {
+        String without = trainAndDrop("TrainDropNoAgent", null);
+        String with = trainAndDrop("TrainDropAgent", "-javaagent:" + ItEnv.agentJar() + "=port=" + ItEnv.freePort());
+        String verdictWithout = verdict(without);
+        String verdictWith = verdict(with);
+        System.out.println("DroppedLoaderIT trained loader: without agent LOADER_COLLECTED " + verdictWithout
+                + holders(without) + "; with agent LOADER_COLLECTED " + verdictWith + holders(with));
+        assertThat(verdictWith).as("with agent vs without:\n" + with + "\n---\n" + without)
+                .isEqualTo(verdictWithout);
+        // Both verdicts are false today (ND4J's threads hold the loader), so also: the agent adds no holder.
+        assertThat(holderSet(with)).as("holders with agent vs without").isEqualTo(holderSet(without));
+    }
+
+    private static Set<String> holderSet(String out) {
+        return out.lines().filter(l -> l.startsWith("HOLDER ")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String trainAndDrop(String name, String agentFlag) throws Exception {
+        Path dir = ItEnv.runDir(name);
+        Path launcherClasses = Paths.get(TrainDropLauncher.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
+        List<String> command = new ArrayList<>(List.of(ItEnv.javaExecutable().toString()));
+        if (agentFlag != null) {
+            command.add(agentFlag);
+        }
+        command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", launcherClasses.toString(),
+                TrainDropLauncher.class.getName(), ItEnv.trainerClassPath(), "io.deadunit.examples.DeadLayerTrainer",
+                "--iterations", "5"));
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
+        try {
+            assertThat(process.waitFor(180, TimeUnit.SECONDS)).as(name + " in time").isTrue();
+            String out = Files.readString(dir.resolve("stdout.txt"));
+            assertThat(out).as(name + " stdout; stderr: " + Files.readString(dir.resolve("stderr.txt")))
+                    .contains("TRAINED io.deadunit.examples.DeadLayerTrainer").contains("LOADER_COLLECTED ");
+            assertThat(process.exitValue()).isZero();
+            return out;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String verdict(String out) {
+        return out.lines().filter(l -> l.startsWith("LOADER_COLLECTED ")).findFirst().orElseThrow()
+                .substring("LOADER_COLLECTED ".length()).trim();
+    }
+
+    private static String holders(String out) {
+        return out.lines().filter(l -> l.startsWith("HOLDER ")).map(l -> "\n  " + l)
+                .collect(Collectors.joining());
     }
 
     private static Set<String> layersOf(PrometheusText metrics) {
