@@ -126,10 +126,10 @@ final class ShareReport {
                 List<TimelinePlot.Tick> ticks = TimelinePlot.ticks(run.outcome());
                 String name = "timeline-" + run.workload() + "-" + run.config().id + ".png";
                 String title = "deadunit bench (" + o.mode + "): " + run.workload() + ", " + run.config().id
-                        + ", round 1: training throughput and the agent's self-timed share, per second";
+                        + ", round 1: training throughput and the agent's self-timed share, per half second";
                 if (TimelinePlot.draw(ticks, title, reportDir.resolve(name))) {
                     return "## Timeline of one run\n\n![" + title + "](" + name + ")\n\n`" + name + "`: " + run
-                            .workload() + " with the agent at its defaults, round 1, one point per second: the "
+                            .workload() + " with the agent at its defaults, round 1, one point per half second: the "
                             + "measured interval, then the one-JVM segments (green: monitoring active, grey: paused). "
                             + "Drawn by the benchmark itself (`TimelinePlot`) from the run's `BENCH tick` lines.\n\n";
                 }

@@ -22,7 +22,11 @@ import javax.imageio.ImageIO;
  * Plain Java2D and ImageIO: a chart is two polylines, not worth a plotting library in the build.
  */
 final class TimelinePlot {
-    static final double TICK_SECONDS = 1;
+    /**
+     * Half a second: a tick that spans a phase change is left out, so with 1-s ticks a short run (smoke mode: 2 s
+     * measured, 1-s segments) kept fewer than two points and drew nothing.
+     */
+    static final double TICK_SECONDS = 0.5;
     private static final int W = 1000;
     private static final int H = 560;
     private static final int LEFT = 80;
@@ -80,7 +84,7 @@ final class TimelinePlot {
         panel(g, ticks, t0, t1, 40, 250, maxIts, "it/s", false);
         panel(g, ticks, t0, t1, 300, 510, maxShare, "agent share", true);
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "seconds (%.0f-s ticks, warm-up left out); white: measured interval; one-JVM segments: "
+        g.drawString(String.format(Locale.ROOT, "seconds (%.1f-s ticks, warm-up left out); white: measured interval; one-JVM segments: "
                 + "green = monitoring active, grey = paused",
                 TICK_SECONDS), LEFT, H - 16);
         g.dispose();

@@ -3,7 +3,6 @@ package io.deadunit.grafana;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,24 +141,11 @@ class ManyTrainersDiscoveryIT {
 
   /** The shipped prometheus.yml's deadunit job (1 s scrapes), its file discovery pointed at {@code targets}. */
   private static Path config(Path work, Path targets) throws Exception {
-    ObjectNode config = (ObjectNode) Yaml.read(Repo.prometheusDir().resolve("prometheus.yml"));
-    ((ObjectNode) config.get("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s")
-        .put("scrape_timeout", "1s");
-    config.remove("rule_files");
-    ArrayNode jobs = config.putArray("scrape_configs");
-    for (JsonNode job : Yaml.read(Repo.prometheusDir().resolve("prometheus.yml")).path("scrape_configs")) {
-      if ("deadunit".equals(job.path("job_name").asText())) {
-        ObjectNode copy = job.deepCopy();
-        for (JsonNode sd : copy.path("file_sd_configs")) {
-          ((ObjectNode) sd).putArray("files").add(targets.resolve("*.json").toString());
-          ((ObjectNode) sd).put("refresh_interval", "5s");
-        }
-        jobs.add(copy);
+    return ShippedScrapeConfig.onlyJob(work, "deadunit", job -> {
+      for (JsonNode sd : job.path("file_sd_configs")) {
+        ((ObjectNode) sd).putArray("files").add(targets.resolve("*.json").toString());
+        ((ObjectNode) sd).put("refresh_interval", "5s");
       }
-    }
-    assertThat(jobs.size()).as("scrape job deadunit in prometheus.yml").isEqualTo(1);
-    Path out = work.resolve("prometheus.yml");
-    Yaml.MAPPER.writeValue(out.toFile(), config);
-    return out;
+    });
   }
 }

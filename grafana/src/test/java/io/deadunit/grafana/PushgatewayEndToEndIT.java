@@ -3,8 +3,6 @@ package io.deadunit.grafana;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -151,23 +149,9 @@ class PushgatewayEndToEndIT {
 
   /** The shipped prometheus.yml's pushgateway job (1 s scrapes), pointed at {@code gateway}. */
   private static Path config(Path work, LocalPushgateway gateway) throws Exception {
-    ObjectNode config = (ObjectNode) Yaml.read(Repo.prometheusDir().resolve("prometheus.yml"));
-    ((ObjectNode) config.get("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s")
-        .put("scrape_timeout", "1s");
-    config.remove("rule_files");
-    ArrayNode jobs = config.putArray("scrape_configs");
-    for (JsonNode job : Yaml.read(Repo.prometheusDir().resolve("prometheus.yml")).path("scrape_configs")) {
-      if ("pushgateway".equals(job.path("job_name").asText())) {
-        ObjectNode copy = job.deepCopy();
-        assertThat(copy.path("honor_labels").asBoolean()).as("honor_labels of the pushgateway job").isTrue();
-        ArrayNode statics = copy.putArray("static_configs");
-        statics.addObject().putArray("targets").add(gateway.address());
-        jobs.add(copy);
-      }
-    }
-    assertThat(jobs.size()).as("scrape job pushgateway in prometheus.yml").isEqualTo(1);
-    Path out = work.resolve("prometheus.yml");
-    Yaml.MAPPER.writeValue(out.toFile(), config);
-    return out;
+    return ShippedScrapeConfig.onlyJob(work, "pushgateway", job -> {
+      assertThat(job.path("honor_labels").asBoolean()).as("honor_labels of the pushgateway job").isTrue();
+      job.putArray("static_configs").addObject().putArray("targets").add(gateway.address());
+    });
   }
 }
