@@ -6,31 +6,33 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The agent's first look at its settings: is it switched off ({@code enabled=false}) with nothing else set? Then
- * {@code premain} returns before {@link ConfigParser} and its classes load: parsing every key costs the JVM tens of
- * milliseconds of class loading, lambdas and regular expressions, and an agent attached with {@code enabled=false}
- * should cost nothing measurable.
+ * The agent's first look at its settings: is it switched off ({@code enabled=false})? Then {@code premain} returns
+ * before {@link ConfigParser} and its classes load: parsing and checking every key costs the JVM tens of milliseconds
+ * of class loading, lambdas and regular expressions (and checks files and directories that a switched-off agent
+ * never uses), while an agent attached with {@code enabled=false} should cost nothing measurable. Switched off, the
+ * agent reads no other key, so it says nothing about them either.
  *
- * <p>Reads the same three sources with the same precedence and spellings as {@link ConfigParser} (agent arguments,
- * then {@code deadunit.*} system properties, then {@code DEADUNIT_*} environment variables; keys case-insensitive,
- * whitespace stripped, the last {@code enabled} of the arguments wins; false is {@code false}, {@code no},
- * {@code off} or {@code 0} in any case). It answers {@code true} only when every setting it finds is
- * {@code enabled} and the one that applies says false: the parser would then report nothing and disable the agent.
- * Anything else (another key, a token without '=', two spellings of {@code enabled} in one source) answers
- * {@code false}, and the full parser decides and reports, exactly as without this switch. JDK types only; no
- * lambda, no regular expression, no string formatting: it must load nothing else.
+ * <p>Finds the {@code enabled} setting that applies exactly as {@link ConfigParser} does: agent arguments, then
+ * {@code deadunit.*} system properties, then {@code DEADUNIT_*} environment variables; keys case-insensitive
+ * (environment names compared without their underscores), whitespace stripped, the last {@code enabled=} of the
+ * arguments wins; false is {@code false}, {@code no}, {@code off} or {@code 0} in any case. Whenever it cannot be
+ * sure in the parser's terms (a bad {@code enabled} value, two spellings of {@code enabled} in one source, whose
+ * order the parser settles by sorting) or the settings hold a password ({@code password}, {@code keystorePassword}:
+ * the parser's refusal is a warning worth giving even then), it answers {@code false} and the full parser decides
+ * and reports, as without this switch. JDK types only; no lambda, no regular expression, no string formatting: it
+ * must load nothing else.
  */
 public final class DisabledSwitch {
     private static final String KEY = "enabled";
     private static final String PROPERTY_PREFIX = "deadunit.";
     private static final String ENV_PREFIX = "DEADUNIT_";
-    /** A source that sets anything but {@code enabled}, or {@code enabled} twice: the parser must decide. */
+    /** A source that holds a password key, or {@code enabled} twice: the parser must decide. */
     private static final String UNSURE = new String("unsure");
 
     private DisabledSwitch() {
     }
 
-    /** Whether this JVM's agent arguments, system properties and environment switch the agent off, and only that. */
+    /** Whether this JVM's agent arguments, system properties and environment switch the agent off. */
     public static boolean isOff(String agentArgs) {
         try {
             return isOff(agentArgs, systemProperties(), System.getenv());
@@ -51,7 +53,7 @@ public final class DisabledSwitch {
         return value != null && isFalse(value);
     }
 
-    /** The value of the last {@code enabled=} token; null without any token; UNSURE when anything else is there. */
+    /** The value of the last {@code enabled=} token; null without one; UNSURE when a password key is there. */
     private static String fromArguments(String args) {
         if (args == null) {
             return null;
@@ -61,23 +63,26 @@ public final class DisabledSwitch {
         while (start <= args.length()) {
             int comma = args.indexOf(',', start);
             int end = comma < 0 ? args.length() : comma;
-            String token = args.substring(start, end).strip();
+            String token = args.substring(start, end);
             start = end + 1;
-            if (token.isEmpty()) {
-                continue;
-            }
             int eq = token.indexOf('=');
-            if (eq < 0 || !token.substring(0, eq).strip().equalsIgnoreCase(KEY)) {
+            if (eq < 0) {
+                continue; // not a setting (or a continuation of phases=): it cannot say enabled
+            }
+            String name = token.substring(0, eq).strip();
+            if (isPassword(name)) {
                 return UNSURE;
             }
-            value = token.substring(eq + 1).strip();
+            if (name.equalsIgnoreCase(KEY)) {
+                value = token.substring(eq + 1).strip();
+            }
         }
         return value;
     }
 
     /**
-     * The value of the one {@code enabled} entry under {@code prefix}; null without entries under it; UNSURE for any
-     * other entry or a second one. Environment names are SNAKE_CASE: compared without their underscores.
+     * The value of the one {@code enabled} entry under {@code prefix}; null without one; UNSURE for a second one or
+     * a password key. Environment names are SNAKE_CASE: compared without their underscores.
      */
     private static String fromMap(Map<String, String> map, String prefix, boolean environment) {
         if (map == null) {
@@ -91,12 +96,18 @@ public final class DisabledSwitch {
             }
             String key = name.substring(prefix.length());
             key = environment ? key.replace("_", "") : key.strip();
-            if (value != null || !key.equalsIgnoreCase(KEY)) {
+            if (isPassword(key) || key.equalsIgnoreCase(KEY) && value != null) {
                 return UNSURE;
             }
-            value = e.getValue().strip();
+            if (key.equalsIgnoreCase(KEY)) {
+                value = e.getValue().strip();
+            }
         }
         return value;
+    }
+
+    private static boolean isPassword(String name) {
+        return name.equalsIgnoreCase("password") || name.equalsIgnoreCase("keystorePassword");
     }
 
     /** The false spellings of {@link Values#bool}. */
