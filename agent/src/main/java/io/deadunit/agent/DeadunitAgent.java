@@ -8,6 +8,7 @@ import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.config.ConfigParser;
+import io.deadunit.exporter.config.DisabledSwitch;
 import io.deadunit.exporter.config.ParsedConfig;
 
 import net.bytebuddy.dynamic.loading.ClassInjector;
@@ -30,6 +31,9 @@ public final class DeadunitAgent {
 
     public static void premain(String arguments, Instrumentation instrumentation) {
         try {
+            if (DisabledSwitch.isOff(arguments)) {
+                return; // enabled=false and nothing else set: not even the configuration parser loads
+            }
             start(arguments, instrumentation);
         } catch (Throwable t) {
             LOG.println("deadunit: the agent could not start (" + t + "); training continues without it.");

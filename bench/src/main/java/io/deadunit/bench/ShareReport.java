@@ -112,7 +112,7 @@ final class ShareReport {
                     + String.join(", ", abMissed) : abOpen.isEmpty() ? "met"
                     : "not resolved on " + String.join(", ", abOpen) + " (interval wider than the target)"});
         }
-        r.append("\n`disabled` (`enabled=false`) installs nothing: `premain` parses its arguments and returns, so no "
+        r.append("\n`disabled` (`enabled=false`) installs nothing: `premain` finds `enabled=false` and returns, so no "
                 + "DL4J method runs an extra instruction and there is nothing to switch within one JVM (the agent "
                 + "test `DisabledIT` checks that neither Byte Buddy nor any probe class is even loaded). Its "
                 + "separate-JVM ratio to `none` in the throughput table is context: it measures the spread between "

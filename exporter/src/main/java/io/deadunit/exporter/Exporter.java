@@ -18,6 +18,7 @@ import io.deadunit.exporter.meters.MeterPublisher;
 import io.deadunit.exporter.meters.UnitActivityHistogram;
 import io.deadunit.exporter.monitor.Diagnostics;
 import io.deadunit.exporter.monitor.ExitSummary;
+import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
 import io.deadunit.exporter.report.DeadUnitsReport;
@@ -45,6 +46,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,12 +58,19 @@ import java.util.concurrent.TimeoutException;
  * Everything the agent publishes through, wired once: monitors, Micrometer registries (Prometheus and JMX), the
  * HTTP endpoint (with {@code /deadunits}), the JMX control MBean, and the housekeeping that drops collected
  * models. Knows nothing about DL4J.
+ *
+ * <p>JMX waits for the end of the first training iteration (at most {@link #JMX_DEADLINE}): creating the
+ * platform MBean server and Micrometer's JMX registry costs a quarter of a second of CPU, which would otherwise
+ * compete with the application's own start-up on a small machine, and nobody opens JConsole before training runs.
  */
 public final class Exporter implements AutoCloseable {
     /** JMX domain of the meters' MBeans. */
     public static final String JMX_DOMAIN = "deadunit";
     private static final long EXPUNGE_PERIOD_SECONDS = 5;
     private static final long LINES_FLUSH_MILLIS = 200;
+    /** Longest wait for a first training iteration before JMX starts anyway (inference only, slow starts). */
+    static final Duration JMX_DEADLINE = Duration.ofSeconds(10);
+    private static final long JMX_POLL_MILLIS = 100;
 
     private final AgentConfig config;
     private final AgentHealth health;
@@ -82,6 +91,14 @@ public final class Exporter implements AutoCloseable {
     private final Counter pushFailures;
     private volatile OtlpExport otlp;
     private final Counter otlpFailures;
+    /** Counted down once JMX is up, failed or off. */
+    private final CountDownLatch jmxReady = new CountDownLatch(1);
+    private volatile boolean jmxWanted;
+    private volatile Future<?> jmxCheck;
+    /** Read and written on the housekeeping thread only. */
+    private boolean jmxStarting;
+    private long publishNanos;
+    private final long jmxDeadlineNanos;
 
     /**
      * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
@@ -96,8 +113,9 @@ public final class Exporter implements AutoCloseable {
         QUIET_LIBRARIES.forEach(logger -> logger.setLevel(Level.OFF));
     }
 
-    private Exporter(AgentConfig config, PrintStream log) {
+    private Exporter(AgentConfig config, PrintStream log, Duration jmxDeadline) {
         this.config = config;
+        this.jmxDeadlineNanos = jmxDeadline.toNanos();
         this.log = log;
         // Lines that training threads cause (first error, diagnoses) are written off those threads.
         this.lines = new OffThreadLines(log);
@@ -138,7 +156,14 @@ public final class Exporter implements AutoCloseable {
      * the endpoint later (the agent first gets its instrumentation ready, which the application waits for).
      */
     public static Exporter prepare(AgentConfig config, PrintStream log) {
-        return new Exporter(config, log);
+        return new Exporter(config, log, JMX_DEADLINE);
+    }
+
+    /** As {@link #start} with another wait for a first training iteration before JMX starts anyway (tests). */
+    static Exporter start(AgentConfig config, PrintStream log, Duration jmxDeadline) {
+        Exporter exporter = new Exporter(config, log, jmxDeadline);
+        exporter.publish();
+        return exporter;
     }
 
     /** Starts publishing on the exporter's daemon thread (once), and the housekeeping. */
@@ -157,24 +182,75 @@ public final class Exporter implements AutoCloseable {
             publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry(),
                     config.labels()));
             registry.add(prometheus);
-            if (config.jmx()) {
-                jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
-                registry.add(jmx);
-            }
             startEndpoint(prometheus);
             config.pushgateway().ifPresent(url -> startPushing(url, prometheus));
             config.otlp().ifPresent(this::startOtlp);
-            if (config.jmx()) {
-                control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
-                        this::endpoint, deadUnits), log).orElse(null);
-            }
         } catch (Throwable t) {
             health.recordError("starting the exporter", t);
         }
+        if (config.jmx()) {
+            publishNanos = System.nanoTime();
+            jmxCheck = housekeeping.scheduleWithFixedDelay(this::startJmxWhenDue, 0, JMX_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            jmxReady.countDown();
+        }
     }
 
-    /** Waits until the registries, the endpoint and the MBean are up (or failed); true when done in time. */
+    /** JMX once a model has trained an iteration, or the deadline passed, or someone awaits publishing. */
+    private void startJmxWhenDue() {
+        if (jmxStarting || !(jmxWanted || anyModelTrained()
+                || System.nanoTime() - publishNanos > jmxDeadlineNanos)) {
+            return;
+        }
+        jmxStarting = true;
+        try {
+            jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
+            registry.add(jmx);
+            control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
+                    this::endpoint, deadUnits), log).orElse(null);
+        } catch (Throwable t) {
+            health.recordError("starting JMX", t);
+        } finally {
+            jmxReady.countDown();
+            Future<?> check = jmxCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
+        }
+    }
+
+    private boolean anyModelTrained() {
+        for (ModelMonitor model : monitors.models()) {
+            if (model.iterations() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until the registries, the endpoint and the MBean are up (or failed); true when done in time. JMX, which
+     * otherwise waits for the first training iteration, starts at once for whoever waits here.
+     */
     public boolean awaitPublishing(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitStarted(timeout)) {
+            return false;
+        }
+        jmxWanted = true;
+        try {
+            housekeeping.execute(this::startJmxWhenDue);
+            return jmxReady.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException closed) {
+            return false; // closed meanwhile
+        }
+    }
+
+    private boolean awaitStarted(Duration timeout) {
         Future<?> started = this.started;
         if (started == null) {
             return false;
@@ -317,10 +393,16 @@ public final class Exporter implements AutoCloseable {
 
     @Override
     public void close() {
-        // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop.
-        awaitPublishing(Duration.ofMillis(500));
+        // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop
+        // (JMX not yet started is not started now; one being started finishes, within the same bound).
+        awaitStarted(Duration.ofMillis(500));
         lines.flush(LINES_FLUSH_MILLIS);
         housekeeping.shutdownNow();
+        try {
+            housekeeping.awaitTermination(500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // First: Prometheus should stop looking for this process before its port goes away.
         if (targetFile != null) {
             targetFile.close();

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +101,44 @@ class ExporterTest {
         }
         assertThat(server.isRegistered(control)).isFalse();
         assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("deadunit: serving " + url + "\n");
+    }
+
+    /** JMX (a quarter of a second of CPU) waits for the first training iteration: it stays out of start-up. */
+    @Test
+    void jmxStartsOnceAModelHasTrainedAnIteration() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
+        try (Exporter exporter = Exporter.start(AgentConfig.builder().port(0).build(), log, Duration.ofMinutes(10))) {
+            awaitUntil(() -> exporter.endpoint().isPresent());
+            Thread.sleep(500); // several checks of the JMX poll
+            assertThat(server.isRegistered(control)).as("control MBean before any training iteration").isFalse();
+
+            ModelMonitor model = exporter.monitors().registerModel(new Object(), "multilayernetwork");
+            model.onIterationDone(0.1);
+            awaitUntil(() -> server.isRegistered(control));
+            assertThat(server.queryNames(new ObjectName(Exporter.JMX_DOMAIN + ":*"), null)).as("meter MBeans")
+                    .anySatisfy(name -> assertThat(name.toString()).contains("deadunitAgentErrors"));
+        }
+        assertThat(server.isRegistered(control)).isFalse();
+    }
+
+    /** A process that never trains (inference only) still gets JMX, once the deadline has passed. */
+    @Test
+    void jmxStartsAtTheDeadlineWithoutTraining() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
+        try (Exporter exporter = Exporter.start(AgentConfig.builder().port(0).build(), log, Duration.ofMillis(300))) {
+            awaitUntil(() -> server.isRegistered(control));
+            assertThat(exporter.monitors().models()).isEmpty();
+        }
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(condition.getAsBoolean()).as("condition within 30 s").isTrue();
     }
 
     @Test

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attached with {@code enabled=false}, the agent costs the trainer nothing per call because it installs nothing:
- * {@code premain} parses its arguments and returns. Shown by the classes the JVM loads (unified logging of class
- * loading, through {@code JAVA_TOOL_OPTIONS}): no Byte Buddy, no transformer, no advice, no probe, no monitor,
- * meter or endpoint class; only premain, the configuration parser and what their signatures name. With nothing transformed, no DL4J method runs a single
- * extra instruction, so no one-JVM comparison is needed to show it is free (bench/README.md, "Disabled").
+ * {@code premain} sees {@code enabled=false} alone ({@code DisabledSwitch}) and returns before even the configuration
+ * parser loads. Shown by the classes the JVM loads (unified logging of class loading, through
+ * {@code JAVA_TOOL_OPTIONS}): no Byte Buddy, no transformer, no advice, no probe, no monitor, meter or endpoint
+ * class, no parser; only premain, that switch and what premain's code names. With nothing transformed, no DL4J
+ * method runs a single extra instruction, so no one-JVM comparison is needed to show it is free (bench/README.md,
+ * "Disabled").
  */
 class DisabledIT {
 
@@ -43,7 +45,12 @@ class DisabledIT {
                 .noneMatch(c -> c.startsWith("io.deadunit.agent.dl4j."))
                 .noneMatch(c -> c.startsWith("io.deadunit.exporter.monitor."))
                 .noneMatch(c -> c.startsWith("io.deadunit.exporter.server."))
-                .noneMatch(c -> c.startsWith("io.deadunit.exporter.meters."));
+                .noneMatch(c -> c.startsWith("io.deadunit.exporter.meters."))
+                .contains("io.deadunit.exporter.config.DisabledSwitch")
+                .noneMatch(c -> c.startsWith("io.deadunit.exporter.config.ConfigParser"))
+                .noneMatch(c -> c.startsWith("io.deadunit.exporter.config.ConfigKey"))
+                .noneMatch(c -> c.startsWith("io.deadunit.exporter.config.ValueType"))
+                .noneMatch(c -> c.startsWith("io.deadunit.exporter.config.Values"));
     }
 
     /** Class names from {@code -Xlog:class+load} lines: {@code [0.012s][info][class,load] java.lang.Object source: ...}. */
