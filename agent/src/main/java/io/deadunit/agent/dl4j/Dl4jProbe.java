@@ -132,7 +132,7 @@ public final class Dl4jProbe implements TensorProbe {
         }
         long start = System.nanoTime();
         try {
-            ModelMonitor monitor = registry.model(model);
+            ModelMonitor monitor = last.model.get() == model ? last.monitor : registry.model(model);
             if (monitor == null || !monitor.hasRegistered(ModelKind.layersOf(model))) {
                 // Models initialised before the agent was installed are picked up at their first iteration, and
                 // so are layers that replaced those of init() (TransferLearning's FrozenLayer wrappers).
