@@ -23,6 +23,7 @@ public final class Dl4jProbe implements TensorProbe {
     private final boolean observeInference;
     private final WindowWeights weights;
     private volatile WeakReference<Object> lastStarted = new WeakReference<>(null);
+    private volatile LastModel lastModel = LastModel.NONE;
 
     /** @param reviveEvery recycle dead units every this many windows ({@code revive=true}); 0: never */
     public Dl4jProbe(MonitorRegistry registry, AgentHealth health, boolean observeTraining, boolean observeInference,
@@ -121,15 +122,26 @@ public final class Dl4jProbe implements TensorProbe {
 
     @Override
     public void onIterationDone(Object model) {
+        // Most iterations are neither sampled nor closing a window, nor followed by a sampled one: the model that
+        // ended the last iteration is known without a lookup, and its monitor just counts (untimed, like the fast
+        // path of the tensor hooks: a few field reads, two writes). Its layers are checked on the full path, which
+        // runs at least on the iteration before each sampled one.
+        LastModel last = lastModel;
+        if (last.model.get() == model && last.monitor.plainIterationDone(((Model) model).score())) {
+            return;
+        }
         long start = System.nanoTime();
         try {
-            ModelMonitor monitor = registry.model(model);
+            ModelMonitor monitor = last.model.get() == model ? last.monitor : registry.model(model);
             if (monitor == null || !monitor.hasRegistered(ModelKind.layersOf(model))) {
                 // Models initialised before the agent was installed are picked up at their first iteration, and
                 // so are layers that replaced those of init() (TransferLearning's FrozenLayer wrappers).
                 monitor = register(model);
             }
             if (monitor != null) {
+                if (last.monitor != monitor || last.model.get() != model) {
+                    lastModel = new LastModel(model, monitor);
+                }
                 iterationDone(model, monitor);
             }
         } catch (Throwable t) {
@@ -167,5 +179,17 @@ public final class Dl4jProbe implements TensorProbe {
             weights.beginWindow(layers);
         }
         return monitor;
+    }
+
+    /** The model whose iteration ended last and its monitor; the model held weakly so that it can be collected. */
+    private static final class LastModel {
+        static final LastModel NONE = new LastModel(null, null);
+        final WeakReference<Object> model;
+        final ModelMonitor monitor;
+
+        LastModel(Object model, ModelMonitor monitor) {
+            this.model = new WeakReference<>(model);
+            this.monitor = monitor;
+        }
     }
 }

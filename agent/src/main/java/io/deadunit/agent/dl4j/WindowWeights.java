@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The weight side of the end of a training iteration, which the model monitor drives ({@link IterationEnd}): after
- * the optimizer step, the iteration's weight evidence goes into the layers' windows (update ratio when sampled;
+ * the optimizer step, the iteration's weight evidence goes into the layers' windows (update ratio on a few sampled iterations;
  * stagnant units, learning rate and biases when it closes the window); at a window boundary, dead units are revived
  * (when asked) and the weights copied for the next window. Every failure is counted, never thrown.
  */
@@ -37,10 +37,10 @@ final class WindowWeights {
     IterationEnd endOf(Object model, Layer[] layers) {
         return new IterationEnd() {
             @Override
-            public void recordWeights(boolean sampled, boolean closes) {
+            public void recordWeights(boolean updateRatio, boolean closes) {
                 // The weight signals are extras: a failure here must not keep the window from closing.
                 try {
-                    record(model, layers, sampled, closes);
+                    record(model, layers, updateRatio, closes);
                 } catch (Throwable t) {
                     health.recordError("reading the weights of a model", t);
                 }
@@ -95,7 +95,7 @@ final class WindowWeights {
         }
     }
 
-    private void record(Object model, Layer[] layers, boolean sampled, boolean closes) {
+    private void record(Object model, Layer[] layers, boolean updateRatio, boolean closes) {
         for (Layer layer : layers) {
             LayerMonitor monitor = registry.layer(layer);
             // Weight signals read a layer's own parameters: wrappers (Bidirectional, FrozenLayer…) hold theirs in
@@ -103,7 +103,7 @@ final class WindowWeights {
             if (monitor == null || !(layer instanceof BaseLayer)) {
                 continue;
             }
-            if (sampled) {
+            if (updateRatio) {
                 monitor.onUpdateRatio(LayerWeights.updateRatio(layer, updateViews(layer)));
             }
             if (closes) {

@@ -14,11 +14,12 @@ public interface IterationEnd {
     };
 
     /**
-     * The iteration's weight evidence, into the layers' open windows: the update ratio when {@code sampled}; the
+     * The iteration's weight evidence, into the layers' open windows: the update ratio when {@code updateRatio} (a
+     * sampled iteration among the few of its window that read it: {@link ModelMonitor#UPDATE_RATIO_STEPS}); the
      * stagnant units, learning rate and biases when it {@code closes} the window. Not called while monitoring is
      * paused (no tensor is read then, weights included).
      */
-    default void recordWeights(boolean sampled, boolean closes) {
+    default void recordWeights(boolean updateRatio, boolean closes) {
     }
 
     /** The windows just closed, the {@code windowsClosed}-th time: revive dead units when that is asked for. */

@@ -32,6 +32,15 @@ public final class ModelMonitor {
     // Where the open window started; counted from there, a window resized or reset at run time is full length.
     private long trainingWindowStart;
     private long inferenceWindowStart;
+    // Sampled training iterations of the open window so far: the update ratio is read on a few of them only.
+    private long sampledInWindow;
+
+    /**
+     * Most sampled iterations of a window whose update ratio is read, spread evenly over the window: reading it costs
+     * about as much as scanning a dense layer's activations, and a window's mean of a slowly moving ratio needs no
+     * more steps than this (its per-step error is bounded separately, see {@code WeightStats}).
+     */
+    public static final int UPDATE_RATIO_STEPS = 5;
 
     ModelMonitor(String name, Sampling sampling, MonitorListener listener, Diagnostics diagnostics) {
         this.name = name;
@@ -132,9 +141,11 @@ public final class ModelMonitor {
         boolean sampled = reading && sampleTraining;
         long done = iterations + 1;
         boolean reset = resetTaken();
-        boolean closes = !reset && done - trainingWindowStart >= sampling.window();
-        if (reading && (sampled || closes)) {
-            end.recordWeights(sampled, closes);
+        int window = sampling.window();
+        boolean closes = !reset && done - trainingWindowStart >= window;
+        boolean ratio = sampled && sampledInWindow++ % ratioStride(window) == 0;
+        if (reading && (ratio || closes)) {
+            end.recordWeights(ratio, closes);
         }
         iterations = done;
         if (reset || closes) {
@@ -145,6 +156,7 @@ public final class ModelMonitor {
                 windowsClosed++;
             }
             trainingWindowStart = done;
+            sampledInWindow = 0;
             if (!reading) {
                 end.forgetWindowStart();
             } else {
@@ -155,6 +167,31 @@ public final class ModelMonitor {
             }
         }
         setSampleTraining(done % sampling.sampleEvery() == 0);
+    }
+
+    /**
+     * The fast path of {@link #onIterationDone(double, IterationEnd)}: counts the iteration and returns true when it
+     * was not sampled, does not close the window, finds no reset request and is not followed by a sampled iteration
+     * (the full path then does nothing more than this); otherwise does nothing and returns false. A few plain field
+     * reads and two writes: what the iterations between two sampled ones cost.
+     */
+    public boolean plainIterationDone(double score) {
+        if (!trainingStarted || sampleTraining || resetRequested.get()) {
+            return false;
+        }
+        long done = iterations + 1;
+        if (done - trainingWindowStart >= sampling.window() || done % sampling.sampleEvery() == 0) {
+            return false;
+        }
+        this.score = score;
+        iterations = done;
+        return true;
+    }
+
+    /** Every how many sampled iterations of a window the update ratio is read: at most {@link #UPDATE_RATIO_STEPS}. */
+    private long ratioStride(int window) {
+        long sampledPerWindow = (window + sampling.sampleEvery() - 1) / sampling.sampleEvery();
+        return Math.max(1, (sampledPerWindow + UPDATE_RATIO_STEPS - 1) / UPDATE_RATIO_STEPS);
     }
 
     private void setSampleTraining(boolean sampled) {

@@ -261,6 +261,82 @@ class ModelMonitorTest {
     }
 
     @Test
+    void theUpdateRatioIsReadOnAtMostFiveSampledIterationsSpreadOverTheWindow() {
+        // sampleEvery=1, window=100: iterations 1, 21, 41, 61, 81 of each window; the defaults (10, 100): every
+        // other sampled iteration, 1, 21, 41, 61, 81 again (sampled iterations are 1, 11, 21 ...).
+        for (int every : new int[] {1, 10}) {
+            LayerMonitor layer = denseLayerOfNewModel(new Sampling(every, 100), new Object(), new Object());
+            ModelMonitor monitor = layer.model();
+            RecordingEnd end = new RecordingEnd();
+            for (end.iteration = 1; end.iteration <= 300; end.iteration++) {
+                monitor.onIterationDone(0, end);
+            }
+            List<String> expected = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                for (int k = 0; k < 5; k++) {
+                    expected.add((100 * w + 1 + 20 * k) + " weights sampled");
+                }
+                expected.add((100 * w + 100) + " weights closes");
+            }
+            assertThat(end.calls.stream().filter(c -> c.contains(" weights"))).as("sampleEvery=%d", every)
+                    .containsExactlyElementsOf(expected);
+        }
+        // small windows: every sampled iteration (sampleEvery=3, window=12: 4 sampled iterations per window)
+        LayerMonitor small = denseLayerOfNewModel(new Sampling(3, 12), new Object(), new Object());
+        RecordingEnd end = new RecordingEnd();
+        for (end.iteration = 1; end.iteration <= 12; end.iteration++) {
+            small.model().onIterationDone(0, end);
+        }
+        assertThat(end.calls.stream().filter(c -> c.contains(" weights"))).containsExactly("1 weights sampled",
+                "4 weights sampled", "7 weights sampled", "10 weights sampled", "12 weights closes");
+    }
+
+    @Test
+    void thePlainIterationFastPathDecidesAsTheFullPath() {
+        Sampling fastSampling = new Sampling(3, 10);
+        Sampling fullSampling = new Sampling(3, 10);
+        LayerMonitor fastLayer = denseLayerOfNewModel(fastSampling, new Object(), new Object());
+        LayerMonitor fullLayer = denseLayerOfNewModel(fullSampling, new Object(), new Object());
+        ModelMonitor fast = fastLayer.model();
+        ModelMonitor full = fullLayer.model();
+        assertThat(fast.plainIterationDone(1)).as("before training starts: the full path").isFalse();
+        assertThat(fast.iterations()).isZero();
+        RecordingEnd fastEnd = new RecordingEnd();
+        RecordingEnd fullEnd = new RecordingEnd();
+        List<Long> plain = new ArrayList<>();
+        for (long i = 1; i <= 40; i++) {
+            fastEnd.iteration = i;
+            fullEnd.iteration = i;
+            if (i == 17) {
+                fast.requestWindowReset();
+                full.requestWindowReset();
+            }
+            if (i == 25) {
+                fastSampling.monitoring(false);
+                fullSampling.monitoring(false);
+            }
+            if (i == 32) {
+                fastSampling.set(2, 5);
+                fullSampling.set(2, 5);
+            }
+            if (fast.plainIterationDone(i)) {
+                plain.add(i);
+            } else {
+                fast.onIterationDone(i, fastEnd);
+            }
+            full.onIterationDone(i, fullEnd);
+            assertThat(fast.iterations()).isEqualTo(full.iterations()).isEqualTo(i);
+            assertThat(fast.score()).isEqualTo(i);
+            assertThat(fast.isSampling(true)).as("after iteration %d", i).isEqualTo(full.isSampling(true));
+            assertThat(fast.windowsClosed()).isEqualTo(full.windowsClosed());
+        }
+        assertThat(fastEnd.calls).isEqualTo(fullEnd.calls);
+        // neither sampled (1, 4, 7 ...), nor closing (10, then 27 after the reset), nor followed by a sampled one
+        // (3, 6, 9 ...), nor the one that took the reset (17)
+        assertThat(plain).startsWith(2L, 5L, 8L, 11L, 14L).doesNotContain(1L, 3L, 10L, 16L, 17L, 27L);
+    }
+
+    @Test
     void aWindowChangedOverJmxDuringTheIterationsEndCannotSplitItsDecision() {
         Sampling sampling = new Sampling(1, 4);
         Object modelKey = new Object();
