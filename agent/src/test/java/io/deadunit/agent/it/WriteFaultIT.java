@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>disk full: the trainer runs under a file-size limit ({@code ulimit -f 1}: a regular file may not grow past
  *       1 KiB). The kernel fails the write that crosses it with EFBIG after the first KiB landed, as a disk that
- *       fills half-way through a file does (HotSpot ignores SIGXFSZ). The bridge jar (~5 KiB) and a discovery file
- *       with ten long labels (~1.7 KiB) cross it; the trainer's output goes to pipes, which have no such limit;</li>
+ *       fills half-way through a file does (HotSpot ignores SIGXFSZ). The bridge jar (~2.3 KiB) and a discovery
+ *       file with ten labels of 100 characters (~1.2 KiB) cross it; the trainer's output goes to pipes, which have
+ *       no such limit;</li>
  *   <li>read-only: the directory is {@code chmod 0555}; where that does not hold (root ignores permissions) it is
  *       a read-only bind mount in a private mount namespace ({@code unshare -m}), EROFS from the kernel;</li>
  *   <li>SIGTERM and {@code kill -9} while training.</li>
@@ -36,7 +37,7 @@ class WriteFaultIT {
 
     private static final String[] TRAIN = {"--deadUnits", "5", "--iterations", "20", "--seed", "7",
             "--paramsDigest"};
-    /** Ten labels of 100 characters: a discovery file of ~1.7 KiB, so the 1-KiB limit cuts it half-way. */
+    /** Ten labels of 100 characters: a discovery file of ~1.2 KiB, so the 1-KiB limit cuts it half-way. */
     private static final String LONG_LABELS = longLabels();
     private static final Duration SIGNAL_EXIT = Duration.ofSeconds(20);
 
@@ -74,7 +75,8 @@ class WriteFaultIT {
                      .start()) {
             assertThat(digestOfCompletedRun(t)).as("parameters as without the agent").isEqualTo(plainDigest);
             assertThat(faultLines(t)).as("deadunit lines but serving and summary" + t.describe()).singleElement()
-                    .asString().startsWith("deadunit: targetsDir=").contains("is not writable").contains("training continues");
+                    .asString().startsWith("deadunit: targetsDir=").contains("is not writable")
+                    .contains("training continues");
             assertThat(list(targets)).isEmpty();
         }
     }
