@@ -5,7 +5,7 @@
 #
 # 1. Both on PATH (same directory)      -> that directory.
 # 2. Already unpacked in the cache      -> the cached bin directory.
-# 3. Otherwise, without root: `apt-get download prometheus` (Debian's package ships both binaries, statically
+# 3. Otherwise, without root (debian-package.sh): `apt-get download prometheus` (Debian's package ships both binaries, statically
 #    linked apart from libc), running `apt-get update` first only if the download fails, then
 #    `dpkg-deb -x` into the cache.
 # Anything else is an error with a message on stderr and exit status 1: callers must never skip silently.
@@ -43,40 +43,8 @@ if works; then
   exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || die "prometheus/promtool are not on PATH and apt-get is not available to fetch them."
-command -v dpkg-deb >/dev/null 2>&1 || die "prometheus/promtool are not on PATH and dpkg-deb is not available to unpack them."
-
-mkdir -p "$cache" || die "cannot create cache directory $cache"
-
-# Serialise concurrent builds that share the cache.
-exec 9>"$cache/.lock"
-if command -v flock >/dev/null 2>&1; then flock 9; fi
-if works; then
-  echo "$bindir"
-  exit 0
-fi
-
-work=$(mktemp -d "$cache/.download.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-download() { (cd "$work" && apt-get download prometheus) >"$work/apt.log" 2>&1; }
-
-echo "deadunit tools: prometheus/promtool not on PATH; fetching Debian's prometheus package into $cache" >&2
-if ! download; then
-  echo "deadunit tools: apt-get download failed; running apt-get update and retrying" >&2
-  apt-get update >"$work/update.log" 2>&1 || echo "deadunit tools: apt-get update failed (not root?): $(tail -n 3 "$work/update.log")" >&2
-  download || die "apt-get download prometheus failed: $(tail -n 5 "$work/apt.log")"
-fi
-
-deb=$(ls "$work"/prometheus_*.deb 2>/dev/null | head -n 1)
-[ -n "$deb" ] || die "apt-get download reported success but no prometheus_*.deb is in $work"
-
-dpkg-deb -x "$deb" "$work/prometheus" || die "dpkg-deb -x $deb failed"
-[ -x "$work/prometheus/usr/bin/prometheus" ] && [ -x "$work/prometheus/usr/bin/promtool" ] \
-  || die "the package $(basename "$deb") holds no usr/bin/prometheus and usr/bin/promtool"
-
-rm -rf "$cache/prometheus"
-mv "$work/prometheus" "$cache/prometheus"
-works || die "unpacked $bindir/promtool does not run"
+# shellcheck source=debian-package.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debian-package.sh"
+fetch_debian_package prometheus prometheus "prometheus/promtool are" usr/bin/prometheus usr/bin/promtool
 echo "deadunit tools: $("$bindir/prometheus" --version 2>&1 | head -n 1)" >&2
 echo "$bindir"

@@ -5,7 +5,7 @@
 #
 # 1. `prometheus-pushgateway` or `pushgateway` on PATH -> that path.
 # 2. Already unpacked in the cache                      -> the cached binary.
-# 3. Otherwise, without root: `apt-get download prometheus-pushgateway` (Debian's package ships one statically
+# 3. Otherwise, without root (debian-package.sh): `apt-get download prometheus-pushgateway` (Debian's package ships one statically
 #    linked Go binary, /usr/bin/prometheus-pushgateway), running `apt-get update` first only if the download
 #    fails, then `dpkg-deb -x` into the cache.
 # Anything else is an error with a message on stderr and exit status 1: callers must never skip silently.
@@ -37,40 +37,8 @@ if works; then
   exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || die "the Pushgateway is not on PATH and apt-get is not available to fetch it."
-command -v dpkg-deb >/dev/null 2>&1 || die "the Pushgateway is not on PATH and dpkg-deb is not available to unpack it."
-
-mkdir -p "$cache" || die "cannot create cache directory $cache"
-
-# Serialise concurrent builds that share the cache (own lock: prometheus.sh may hold its own meanwhile).
-exec 9>"$cache/.lock-pushgateway"
-if command -v flock >/dev/null 2>&1; then flock 9; fi
-if works; then
-  echo "$bin"
-  exit 0
-fi
-
-work=$(mktemp -d "$cache/.download.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-download() { (cd "$work" && apt-get download prometheus-pushgateway) >"$work/apt.log" 2>&1; }
-
-echo "deadunit tools: the Pushgateway is not on PATH; fetching Debian's prometheus-pushgateway package into $cache" >&2
-if ! download; then
-  echo "deadunit tools: apt-get download failed; running apt-get update and retrying" >&2
-  apt-get update >"$work/update.log" 2>&1 || echo "deadunit tools: apt-get update failed (not root?): $(tail -n 3 "$work/update.log")" >&2
-  download || die "apt-get download prometheus-pushgateway failed: $(tail -n 5 "$work/apt.log")"
-fi
-
-deb=$(ls "$work"/prometheus-pushgateway_*.deb 2>/dev/null | head -n 1)
-[ -n "$deb" ] || die "apt-get download reported success but no prometheus-pushgateway_*.deb is in $work"
-
-dpkg-deb -x "$deb" "$work/pushgateway" || die "dpkg-deb -x $deb failed"
-[ -x "$work/pushgateway/usr/bin/prometheus-pushgateway" ] \
-  || die "the package $(basename "$deb") holds no usr/bin/prometheus-pushgateway"
-
-rm -rf "$cache/pushgateway"
-mv "$work/pushgateway" "$cache/pushgateway"
-works || die "unpacked $bin does not run"
+# shellcheck source=debian-package.sh
+. "$(dirname "${BASH_SOURCE[0]}")/debian-package.sh"
+fetch_debian_package prometheus-pushgateway pushgateway "the Pushgateway is" usr/bin/prometheus-pushgateway
 echo "deadunit tools: $("$bin" --version 2>&1 | head -n 1)" >&2
 echo "$bin"

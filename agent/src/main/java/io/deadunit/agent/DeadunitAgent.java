@@ -53,6 +53,7 @@ public final class DeadunitAgent {
         }
         ParsedConfig parsed = ConfigParser.parse(arguments);
         parsed.warningLine().ifPresent(LOG::println);
+        parsed.adviceLine().ifPresent(LOG::println);
         AgentConfig config = parsed.config();
         if (!config.enabled()) {
             return;

@@ -36,6 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   --window W         ground truth covers the last W training forward passes (optimizer steps); default: all
  *   --seed N           RNG seed (data, DL4J configuration, ND4J); default 42
  *   --params FILE      write the final parameters (model.params()) as raw little-endian float32
+ *   --paramsDigest     print {@code PARAMS_SHA256 <hex>} of those same bytes on stdout (for runs that may not
+ *                      write files: a test under a file-size limit compares runs by this line)
  * </pre>
  *
  * Every trainer prints {@code TRAINING_DONE} on stdout after its last iteration (after the files above are
@@ -55,6 +57,7 @@ public final class TrainerOptions {
     public final boolean hold;
     public final Path groundTruth;     // null: none
     public final Path params;          // null: none
+    public final boolean paramsDigest;
     public final long window;          // -1: every iteration
     public final long seed;
 
@@ -80,6 +83,7 @@ public final class TrainerOptions {
         this.hold = values.containsKey("hold");
         this.groundTruth = values.containsKey("groundTruth") ? Paths.get(values.get("groundTruth")) : null;
         this.params = values.containsKey("params") ? Paths.get(values.get("params")) : null;
+        this.paramsDigest = values.containsKey("paramsDigest");
         this.window = longValue("window", -1);
         this.seed = longValue("seed", 42);
     }
@@ -111,7 +115,7 @@ public final class TrainerOptions {
                 inline = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (name.equals("hold")) {
+            if (name.equals("hold") || name.equals("paramsDigest")) {
                 values.put(name, "true");
                 continue;
             }
@@ -192,7 +196,7 @@ public final class TrainerOptions {
     private static String usageText(String trainer, Map<String, String> help) {
         StringBuilder sb = new StringBuilder("usage: ").append(trainer)
                 .append(" [--iterations N] [--seconds S] [--hold] [--groundTruth FILE] [--window W] [--seed N]")
-                .append(" [--params FILE]");
+                .append(" [--params FILE] [--paramsDigest]");
         for (Map.Entry<String, String> e : help.entrySet()) {
             sb.append("\n  --").append(e.getKey()).append("  ").append(e.getValue());
         }
@@ -281,6 +285,9 @@ public final class TrainerOptions {
             if (params != null) {
                 writeParams(model, params);
             }
+            if (paramsDigest) {
+                System.out.println("PARAMS_SHA256 " + sha256(paramsBytes(model)));
+            }
             if (groundTruthListener != null) {
                 groundTruthListener.write(groundTruth, window);
             }
@@ -303,6 +310,30 @@ public final class TrainerOptions {
     }
 
     static void writeParams(Model model, Path file) throws IOException {
+        byte[] bytes = paramsBytes(model);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(bytes);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : java.security.MessageDigest.getInstance("SHA-256").digest(bytes)) {
+                hex.append(String.format(Locale.ROOT, "%02x", b));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** model.params() as raw little-endian float32. */
+    private static byte[] paramsBytes(Model model) {
         float[] values;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray p = model.params();
@@ -310,13 +341,7 @@ public final class TrainerOptions {
         }
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(buf.array());
-        }
+        return buf.array();
     }
 
     /** All trainer-specific values given, for a banner line. */

@@ -3,29 +3,22 @@ package io.deadunit.grafana;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** A real Prometheus (grafana/tools/prometheus.sh) on a free port with a given configuration, for one test class. */
-final class LocalPrometheus implements AutoCloseable {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final Process process;
-  private final Path log;
-  private final String url;
-
-  private LocalPrometheus(Process process, Path log, String url) {
-    this.process = process;
-    this.log = log;
-    this.url = url;
+final class LocalPrometheus extends LocalServer {
+  private LocalPrometheus(Path work, int port, Path config) throws IOException {
+    super(work, "prometheus.log", port, List.of(PrometheusTools.prometheus().toString(), "--config.file=" + config,
+        "--storage.tsdb.path=" + work.resolve("tsdb"), "--storage.tsdb.retention.time=1h",
+        "--web.listen-address=127.0.0.1:" + port));
   }
 
   /** Checks {@code config} with promtool, starts Prometheus on it and waits until it is ready. */
@@ -35,26 +28,14 @@ final class LocalPrometheus implements AutoCloseable {
       throw new AssertionError("promtool check config " + config + ":\n" + check.output() + "\n"
           + Files.readString(config));
     }
-    int port = PrometheusEndToEndIT.freePort();
-    Path log = work.resolve("prometheus.log");
-    Process p = new ProcessBuilder(PrometheusTools.prometheus().toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + work.resolve("tsdb"), "--storage.tsdb.retention.time=1h",
-        "--web.listen-address=127.0.0.1:" + port)
-        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LocalPrometheus prometheus = new LocalPrometheus(p, log, "http://127.0.0.1:" + port);
-    try {
-      prometheus.waitFor("Prometheus ready", Duration.ofSeconds(60), () -> prometheus.get("/-/ready") == 200,
-          () -> "");
-    } catch (AssertionError | Exception e) {
-      prometheus.close();
-      throw e;
-    }
+    LocalPrometheus prometheus = new LocalPrometheus(work, PrometheusEndToEndIT.freePort(), config);
+    prometheus.awaitReady("Prometheus", Duration.ofSeconds(60));
     return prometheus;
   }
 
   /** The result vector of an instant query. */
   JsonNode query(String promql) {
-    HttpResponse<String> r = send("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     try {
       JsonNode body = Dashboard.JSON.readTree(r.body());
       if (!"success".equals(body.path("status").asText())) {
@@ -66,30 +47,14 @@ final class LocalPrometheus implements AutoCloseable {
     }
   }
 
-  private int get(String path) {
-    return send(path).statusCode();
-  }
-
-  private HttpResponse<String> send(String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   /** Polls every second; on time-out fails with {@code detail} and the tail of Prometheus' log. */
   void waitFor(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("prometheus exited with " + process.exitValue() + "\n" + Processes.tail(log, 30));
+      if (!isAlive()) {
+        throw new AssertionError("prometheus exited with " + exitValue() + "\n" + tail());
       }
       try {
         if (condition.getAsBoolean()) {
@@ -102,15 +67,10 @@ final class LocalPrometheus implements AutoCloseable {
       Thread.sleep(1000);
     }
     throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + " "
-        + detail.get() + (last == null ? "" : " (last error: " + last + ")") + "\n" + Processes.tail(log, 30));
+        + detail.get() + (last == null ? "" : " (last error: " + last + ")") + "\n" + tail());
   }
 
   static double value(JsonNode sample) {
     return Double.parseDouble(sample.path("value").get(1).asText());
-  }
-
-  @Override
-  public void close() {
-    Processes.stop(process);
   }
 }

@@ -1,10 +1,6 @@
 package io.deadunit.grafana;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,18 +11,13 @@ import java.util.List;
  * grafana/tools/pushgateway.sh) on a free loopback port, without persistence. Fails, never skips, when it cannot be
  * had.
  */
-final class LocalPushgateway implements AutoCloseable {
+final class LocalPushgateway extends LocalServer {
   private static Path binary;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final Process process;
-  private final Path log;
-  private final int port;
-
-  private LocalPushgateway(Process process, Path log, int port) {
-    this.process = process;
-    this.log = log;
-    this.port = port;
+  private LocalPushgateway(Path work, int port) throws IOException {
+    // Debian's build persists to /var/lib/prometheus by default: in memory only here.
+    super(work, "pushgateway.log", port, List.of(binary().toString(), "--web.listen-address=127.0.0.1:" + port,
+        "--persistence.file="));
   }
 
   static synchronized Path binary() {
@@ -45,55 +36,13 @@ final class LocalPushgateway implements AutoCloseable {
   }
 
   static LocalPushgateway start(Path work) throws Exception {
-    int port = PrometheusEndToEndIT.freePort();
-    Path log = work.resolve("pushgateway.log");
-    // Debian's build persists to /var/lib/prometheus by default: in memory only here.
-    Process p = new ProcessBuilder(binary().toString(), "--web.listen-address=127.0.0.1:" + port,
-        "--persistence.file=")
-        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LocalPushgateway gateway = new LocalPushgateway(p, log, port);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (gateway.get("/-/ready").statusCode() == 200) {
-          return gateway;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        gateway.close();
-        throw new AssertionError("the Pushgateway did not get ready\n" + Processes.tail(log, 30));
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  /** {@code 127.0.0.1:<port>}, as a scrape target. */
-  String address() {
-    return "127.0.0.1:" + port;
-  }
-
-  String url() {
-    return "http://" + address();
+    LocalPushgateway gateway = new LocalPushgateway(work, PrometheusEndToEndIT.freePort());
+    gateway.awaitReady("the Pushgateway", Duration.ofSeconds(30));
+    return gateway;
   }
 
   /** What Prometheus would scrape from it now (text format). */
-  String metrics() throws IOException, InterruptedException {
+  String metrics() {
     return get("/metrics").body();
-  }
-
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  String tail() {
-    return Processes.tail(log, 30);
-  }
-
-  @Override
-  public void close() {
-    Processes.stop(process);
   }
 }

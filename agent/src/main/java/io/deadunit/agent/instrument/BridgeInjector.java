@@ -35,6 +35,7 @@ public final class BridgeInjector {
     private final Instrumentation instrumentation;
     private final Wiring wiring;
     private boolean injected;
+    private IOException notWritten;
 
     public BridgeInjector(Instrumentation instrumentation, Wiring wiring) {
         this.instrumentation = instrumentation;
@@ -58,15 +59,18 @@ public final class BridgeInjector {
         Path dir;
         Path jar;
         String prefix = "deadunit-" + ProcessHandle.current().pid() + "-";
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            dir = Files.createTempDirectory(prefix,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            jar = Files.createFile(dir.resolve(JAR_NAME),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            // Elsewhere (Windows) a new temp directory inherits the user profile's owner-only ACL.
-            dir = Files.createTempDirectory(prefix);
-            jar = Files.createFile(dir.resolve(JAR_NAME));
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        // Elsewhere (Windows) a new temp directory inherits the user profile's owner-only ACL.
+        dir = posix ? Files.createTempDirectory(prefix,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                : Files.createTempDirectory(prefix);
+        try {
+            jar = posix ? Files.createFile(dir.resolve(JAR_NAME),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createFile(dir.resolve(JAR_NAME));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(dir);
+            throw e;
         }
         // Registered first, deleted last: the directory is empty by then.
         dir.toFile().deleteOnExit();
@@ -75,12 +79,22 @@ public final class BridgeInjector {
     }
 
     synchronized void injectOnce() throws IOException, ReflectiveOperationException {
+        if (notWritten != null) {
+            // Not retried (a full disk stays full): every isolated loader learns it is not monitored.
+            throw notWritten;
+        }
         if (injected) {
             return;
         }
         injected = true;
-        File jar = privateJar().toFile();
-        writeBridge(jar.toPath(), new FileOutputStream(jar));
+        File jar;
+        try {
+            jar = privateJar().toFile();
+            writeBridge(jar.toPath(), new FileOutputStream(jar));
+        } catch (IOException e) {
+            notWritten = e;
+            throw e;
+        }
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
         wiring.wire(Class.forName(Probes.class.getName(), true, null));
     }

@@ -42,6 +42,11 @@ final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassL
         if (!BridgeInjector.seesAgent(loader)) {
             try {
                 bridge.injectOnce();
+            } catch (java.io.IOException e) {
+                // Not an agent bug: the temp directory is full or read-only. Say so, and where (once: never retried).
+                log.println("deadunit: cannot write the agent's bridge jar in " + System.getProperty("java.io.tmpdir")
+                        + " (" + e + "); DL4J in " + loader + " is not monitored. Training continues.");
+                return false;
             } catch (Exception | LinkageError e) {
                 health.recordError("making the agent visible to " + loader, e);
                 return false;

@@ -1,6 +1,8 @@
 package io.deadunit.agent.it;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+
+import io.deadunit.agent.it.fixtures.ChildLoaderLauncher;
 
 /**
  * One example trainer in its own JVM, exactly as a user would run it:
@@ -66,6 +71,9 @@ final class ForkedTrainer implements AutoCloseable {
         private String name;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> wrapper = new ArrayList<>();
+        private String childLoader;
+        private int fileSizeLimitKib = -1;
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -116,10 +124,39 @@ final class ForkedTrainer implements AutoCloseable {
             return this;
         }
 
+        /** A command that runs the JVM, e.g. {@code unshare -m sh -c '...; exec "$@"' sh}: the java command follows. */
+        Builder wrapper(List<String> command) {
+            wrapper.addAll(command);
+            return this;
+        }
+
+        /**
+         * The JVM runs under a file-size limit ({@code ulimit -f}, in KiB; 0: no regular file may grow): a write
+         * past it fails with EFBIG from the kernel (HotSpot ignores SIGXFSZ), as on a disk that fills. stdout and
+         * stderr then reach their files through pipes (a pipe has no such limit) copied by this JVM.
+         */
+        Builder fileSizeLimitKib(int kib) {
+            this.fileSizeLimitKib = kib;
+            return this;
+        }
+
+        /**
+         * Starts the trainer through its own class loader ({@code system} or {@code isolated}, see
+         * {@link io.deadunit.agent.it.fixtures.ChildLoaderLauncher}); only the launcher is on the class path.
+         */
+        Builder childLoader(String parent) {
+            this.childLoader = parent;
+            return this;
+        }
+
         ForkedTrainer start() {
             Path dir = ItEnv.runDir(name);
             int p = port >= 0 ? port : ItEnv.freePort();
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(wrapper);
+            if (fileSizeLimitKib >= 0) {
+                // bash's ulimit -f counts 1024-byte blocks
+                cmd.addAll(List.of("bash", "-c", "ulimit -f " + fileSizeLimitKib + " && exec \"$@\"", "bash"));
+            }
             cmd.add(ItEnv.javaExecutable().toString());
             cmd.addAll(jvmArgs);
             if (agent) {
@@ -130,7 +167,12 @@ final class ForkedTrainer implements AutoCloseable {
                 cmd.add("-javaagent:" + ItEnv.agentJar() + "=" + a);
             }
             cmd.add("-cp");
-            cmd.add(ItEnv.trainerClassPath());
+            if (childLoader == null) {
+                cmd.add(ItEnv.trainerClassPath());
+            } else {
+                cmd.add(launcherClasses());
+                cmd.addAll(List.of(ChildLoaderLauncher.class.getName(), childLoader, ItEnv.trainerClassPath()));
+            }
             cmd.add(mainClass);
             cmd.addAll(args);
             if (hold) {
@@ -138,18 +180,47 @@ final class ForkedTrainer implements AutoCloseable {
             }
             Path out = dir.resolve("stdout.txt");
             Path err = dir.resolve("stderr.txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .directory(dir.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            boolean pipes = fileSizeLimitKib >= 0;
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+            if (!pipes) {
+                pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            }
             pb.environment().put("OMP_NUM_THREADS", "1");
             pb.environment().putAll(env);
             try {
                 Files.write(dir.resolve("command.txt"), String.join(" ", cmd).getBytes(StandardCharsets.UTF_8));
-                return new ForkedTrainer(pb.start(), dir, out, err, p, cmd);
+                Process process = pb.start();
+                if (pipes) {
+                    copy(process.getInputStream(), out);
+                    copy(process.getErrorStream(), err);
+                }
+                return new ForkedTrainer(process, dir, out, err, p, cmd);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private static String launcherClasses() {
+            try {
+                return Paths.get(ChildLoaderLauncher.class.getProtectionDomain().getCodeSource().getLocation()
+                        .toURI()).toString();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Copies a child's pipe to a file as it comes (the file is created at once, like a redirect's). */
+        private static void copy(InputStream from, Path to) throws IOException {
+            OutputStream file = Files.newOutputStream(to);
+            Thread copier = new Thread(() -> {
+                try (from; file) {
+                    from.transferTo(file);
+                } catch (IOException e) {
+                    // the child is gone; what arrived is in the file
+                }
+            }, "copy " + to.getFileName());
+            copier.setDaemon(true);
+            copier.start();
         }
     }
 

@@ -48,6 +48,25 @@ public final class ParsedConfig {
         return Optional.of(line.toString());
     }
 
+    /**
+     * A setting that applies as given but defeats something shipped, on its own line (it is not a problem: the
+     * value is used): today a {@code pushEvery} longer than {@link #STALE_PUSH_SECONDS}, the age after which the
+     * shipped rules ({@code deadunit:push_group:stale} in grafana/prometheus/rules) drop a pushed group from every
+     * alert, so this process' series would count as stale between two pushes.
+     */
+    public Optional<String> adviceLine() {
+        if (config.pushgateway().isEmpty() || config.pushEvery() <= STALE_PUSH_SECONDS) {
+            return Optional.empty();
+        }
+        return Optional.of("deadunit: pushEvery=" + config.pushEvery() + " is longer than the " + STALE_PUSH_SECONDS
+                + " s after which the shipped alert rules treat a pushed group as stale (deadunit:push_group:stale):"
+                + " between two pushes this process' series do not alert. Pushing every " + config.pushEvery()
+                + " s as asked; use pushEvery=" + STALE_PUSH_SECONDS + " or less, or widen that rule.");
+    }
+
+    /** Age of the last push after which the shipped rules treat a pushed group as stale (5 minutes). */
+    public static final int STALE_PUSH_SECONDS = 300;
+
     @Override
     public String toString() {
         return config + (problems.isEmpty() ? "" : " " + problems);

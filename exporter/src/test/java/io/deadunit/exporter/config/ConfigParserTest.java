@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigParserTest {
@@ -193,6 +194,33 @@ class ConfigParserTest {
                 .doesNotContain("\n", "\r", "\u2028", "\u2029", "\u0085");
         assertThat(line).contains(fragments);
         assertThat(line).doesNotContain("hunter2");
+    }
+
+    /**
+     * The shipped rules treat a pushed group as stale 300 s after its last push: a longer pushEvery applies as
+     * asked, with one line of its own (not the problems line), and only when something is pushed at all.
+     */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+            "pushgateway=http://gw:9091,pushEvery=301  | 301",
+            "pushgateway=http://gw:9091,pushEvery=3600 | 3600",
+            "pushgateway=http://gw:9091,pushEvery=300  | ",
+            "pushgateway=http://gw:9091                | ",
+            "pushEvery=3600                            | "})
+    void aPushIntervalLongerThanTheStaleWindowIsOneLineAtStart(String args, Integer warnedSeconds) {
+        ParsedConfig parsed = ConfigParser.parse(args, Map.of(), Map.of());
+
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.warningLine()).isEmpty();
+        if (warnedSeconds == null) {
+            assertThat(parsed.adviceLine()).isEmpty();
+            return;
+        }
+        assertThat(parsed.config().pushEvery()).as("applied as asked").isEqualTo(warnedSeconds);
+        assertThat(parsed.adviceLine()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("deadunit: pushEvery=" + warnedSeconds + " is longer than the 300 s after which")
+                .contains("deadunit:push_group:stale", "use pushEvery=300 or less")
+                .doesNotContain("\n"));
     }
 
     @Test

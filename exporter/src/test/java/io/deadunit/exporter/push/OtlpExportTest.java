@@ -2,7 +2,6 @@ package io.deadunit.exporter.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -13,7 +12,6 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -62,27 +60,23 @@ class OtlpExportTest {
     void theFinalExportAtCloseCarriesTheMetersTheIdentityAndTheCredentials(@TempDir Path dir) throws Exception {
         List<ExportMetricsServiceRequest> requests = new CopyOnWriteArrayList<>();
         List<String> meta = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
+        StubReceiver receiver = StubReceiver.answering200((exchange, body) -> {
             meta.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                     + exchange.getRequestHeaders().getFirst("Content-Type") + " "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
-            requests.add(ExportMetricsServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
+            requests.add(ExportMetricsServiceRequest.parseFrom(body));
         });
-        receiver.start();
         Path password = Files.writeString(dir.resolve("pw"), "s3cret");
         try {
             AgentConfig config = AgentConfig.builder().port(0).jmx(false).labels(Map.of("app", "sweep"))
                     .user("ops").passwordFile(password).otlpEvery(NEVER)
-                    .otlp(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort())).build();
+                    .otlp(receiver.url()).build();
             Exporter exporter = Exporter.start(config, log);
             assertThat(exporter.awaitPublishing(Duration.ofSeconds(10))).isTrue();
             assertThat(requests).as("no export before the first step").isEmpty();
             exporter.close();
         } finally {
-            receiver.stop(0);
+            receiver.close();
         }
         assertThat(requests).as("the final export at close").hasSize(1);
         assertThat(meta).containsExactly("POST /v1/metrics application/x-protobuf Basic "
@@ -108,10 +102,7 @@ class OtlpExportTest {
 
     @Test
     void aDownReceiverIsOneLineAndACountAndCloseIsBounded() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = StubReceiver.closedPort();
         AgentConfig config = AgentConfig.builder().port(0).jmx(false).otlpEvery(1)
                 .otlp(URI.create("http://127.0.0.1:" + closedPort + "/v1/metrics")).build();
         Exporter exporter = Exporter.start(config, log);

@@ -2,14 +2,10 @@ package io.deadunit.exporter.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -40,18 +34,13 @@ class PushgatewayPusherTest {
     @Test
     void pushesPeriodicallyAndOnceMoreAtClose() throws Exception {
         List<String> requests = new CopyOnWriteArrayList<>();
-        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        gateway.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n"
-                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        gateway.start();
+        StubReceiver gateway = StubReceiver.answering200((exchange, body) -> requests.add(
+                exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n"
+                        + new String(body, StandardCharsets.UTF_8)));
         try {
             AgentConfig config = AgentConfig.builder().port(0).jmx(false)
                     .labels(Map.of("app", "sweep")).pushEvery(1)
-                    .pushgateway(URI.create("http://127.0.0.1:" + gateway.getAddress().getPort())).build();
+                    .pushgateway(gateway.url()).build();
             Exporter exporter = Exporter.start(config, log);
             assertThat(exporter.awaitPublishing(Duration.ofSeconds(10))).isTrue();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -66,7 +55,7 @@ class PushgatewayPusherTest {
             assertThat(last).startsWith("PUT /metrics/job/deadunit/app/sweep\n")
                     .contains("deadunit_agent_push_failures_total{app=\"sweep\"} 0.0");
         } finally {
-            gateway.stop(0);
+            gateway.close();
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("cannot push");
     }
@@ -81,9 +70,7 @@ class PushgatewayPusherTest {
         List<String> requests = new CopyOnWriteArrayList<>();
         CountDownLatch firstArrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        gateway.setExecutor(Executors.newCachedThreadPool(daemons()));
-        gateway.createContext("/", exchange -> {
+        StubReceiver gateway = StubReceiver.start(exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             boolean first;
             synchronized (requests) {
@@ -101,11 +88,10 @@ class PushgatewayPusherTest {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
-        gateway.start();
         try {
             AgentConfig config = AgentConfig.builder().port(0).jmx(false)
                     .labels(Map.of("app", "held")).pushEvery(1)
-                    .pushgateway(URI.create("http://127.0.0.1:" + gateway.getAddress().getPort())).build();
+                    .pushgateway(gateway.url()).build();
             Exporter exporter = Exporter.start(config, log);
             assertThat(firstArrived.await(20, TimeUnit.SECONDS)).as("a periodic push within 20 s").isTrue();
             exporter.close(); // while the first push waits for its answer
@@ -114,7 +100,7 @@ class PushgatewayPusherTest {
             assertThat(exporter.registry().get("deadunit.agent.push.failures").counter().count()).isZero();
         } finally {
             release.countDown();
-            gateway.stop(0);
+            gateway.close();
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("cannot push");
     }
@@ -124,9 +110,7 @@ class PushgatewayPusherTest {
     void aHangingGatewayDelaysCloseByAtMostTheDocumentedBound() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        gateway.setExecutor(Executors.newCachedThreadPool(daemons()));
-        gateway.createContext("/", exchange -> {
+        StubReceiver gateway = StubReceiver.start(exchange -> {
             exchange.getRequestBody().readAllBytes();
             arrived.countDown();
             try {
@@ -136,10 +120,9 @@ class PushgatewayPusherTest {
             }
             exchange.close();
         });
-        gateway.start();
         try {
             AgentConfig config = AgentConfig.builder().port(0).jmx(false).pushEvery(1)
-                    .pushgateway(URI.create("http://127.0.0.1:" + gateway.getAddress().getPort())).build();
+                    .pushgateway(gateway.url()).build();
             Exporter exporter = Exporter.start(config, log);
             assertThat(arrived.await(20, TimeUnit.SECONDS)).as("a periodic push within 20 s").isTrue();
             long start = System.nanoTime();
@@ -154,26 +137,15 @@ class PushgatewayPusherTest {
                     .as("the final push timed out; the cut periodic one is not a failure").isEqualTo(1.0);
         } finally {
             release.countDown();
-            gateway.stop(0);
+            gateway.close();
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8).split("\\R"))
                 .filteredOn(l -> l.contains("cannot push")).hasSize(1);
     }
 
-    private static ThreadFactory daemons() {
-        return r -> {
-            Thread t = new Thread(r, "gateway-stand-in");
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     @Test
     void aDownGatewayIsOneLineAndACountAndCloseIsBounded() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = StubReceiver.closedPort();
         AgentConfig config = AgentConfig.builder().port(0).jmx(false).pushEvery(1)
                 .pushgateway(URI.create("http://127.0.0.1:" + closedPort)).build();
         Exporter exporter = Exporter.start(config, log);

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class SlowClientsTest {
     private static final AgentConfig ANY_PORT = AgentConfig.builder().port(0).build();
-    private static final long ANSWER_MILLIS = 1000;
 
     private final Http http = new Http();
     private final List<Socket> held = new ArrayList<>();
     private MetricsEndpoint endpoint;
+    private AnswerTime answerTime;
 
     @AfterEach
     void close() throws IOException {
@@ -41,25 +40,25 @@ class SlowClientsTest {
     @Test
     void twoHundredConnectionsSendingPartialHeadersDoNotStallHealthOrMetrics() throws Exception {
         endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
-        measureBaseline();
+        answerTime = AnswerTime.unloaded(http, endpoint.healthUrl());
         for (int i = 0; i < 200; i++) {
             // Half the connections say nothing at all, half stop in the middle of a header.
             held.add(open(i % 2 == 0 ? "" : "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "));
         }
 
-        assertAnswersQuickly(endpoint.healthUrl());
-        assertAnswersQuickly(endpoint.url());
+        answerTime.assertQuick(endpoint.healthUrl());
+        answerTime.assertQuick(endpoint.url());
     }
 
     @Test
     void moreHalfOpenConnectionsThanTheLimitStillLeaveRoomForTheProbe() throws Exception {
         endpoint = MetricsEndpoint.start(ANY_PORT, TestRegistries.oneCounter());
-        measureBaseline();
+        answerTime = AnswerTime.unloaded(http, endpoint.healthUrl());
         for (int i = 0; i < SocketServer.MAX_CONNECTIONS + 50; i++) {
             held.add(open("GET /-/healthy HTTP/1.1\r\n"));
         }
 
-        assertAnswersQuickly(endpoint.healthUrl());
+        answerTime.assertQuick(endpoint.healthUrl());
         // Memory stays bounded: never more connections (threads, buffers) than the limit.
         assertThat(endpoint.openConnections()).isLessThanOrEqualTo(SocketServer.MAX_CONNECTIONS);
     }
@@ -121,36 +120,5 @@ class SlowClientsTest {
             s.getOutputStream().flush();
         }
         return s;
-    }
-
-    /**
-     * The issue's target as stated: an answer within 1 s while the slow clients are held. The stall this guards
-     * against lasts seconds on every request, so the best of three tries must be under 1 s (a loaded build machine
-     * can slow one request); and the first try within 1 s of what a request takes here without slow clients. That
-     * unloaded time (measured first) must itself be under 1 s, and is reported with the tries.
-     */
-    private void assertAnswersQuickly(String url) {
-        long first = timed(url);
-        long best = Math.min(first, Math.min(timed(url), timed(url)));
-        String report = "answer times of " + url + ": first " + first + " ms, best of 3 " + best
-                + " ms (unloaded: " + baselineMillis + " ms)";
-
-        assertThat(baselineMillis).as(report).isLessThan(ANSWER_MILLIS);
-        assertThat(best).as(report).isLessThan(ANSWER_MILLIS);
-        assertThat(first).as(report).isLessThan(ANSWER_MILLIS + baselineMillis);
-    }
-
-    private long baselineMillis;
-
-    private void measureBaseline() {
-        baselineMillis = Math.min(timed(endpoint.healthUrl()), timed(endpoint.healthUrl()));
-    }
-
-    private long timed(String url) {
-        long start = System.nanoTime();
-        HttpResponse<String> response = http.get(url);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(response.statusCode()).isEqualTo(200);
-        return millis;
     }
 }
