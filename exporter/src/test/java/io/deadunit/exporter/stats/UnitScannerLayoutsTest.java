@@ -133,6 +133,33 @@ class UnitScannerLayoutsTest {
         }
     }
 
+    /**
+     * The compensation at work: 330,000 copies of 1 + 2^-20 sum exactly in double, but a float running sum loses
+     * about 1e-6 of it per slot (each addition to a partial near 1000 rounds off the 2^-20). Rows, lanes and the
+     * transposed path each keep the sum within 1e-12.
+     */
+    @org.junit.jupiter.api.Test
+    void compensatedPartialsKeepLongSumsExact() {
+        float value = 1f + 0x1p-20f;
+        long[][] shapes = {{1, 1, 1100, 300}, {33000, 10}, {1650, 200, 1}};
+        long[][] strides = {{330000, 330000, 300, 1}, {10, 1}, {1, 1650, 1}};
+        for (int k = 0; k < shapes.length; k++) {
+            float[] values = new float[330000];
+            java.util.Arrays.fill(values, value);
+            UnitAccumulator scanned = new UnitAccumulator(ActivationBounds.UNBOUNDED);
+            UnitScanner.scan(new FloatTensorData(direct(values)), 0, shapes[k], strides[k], 1, scanned);
+            double exact = 330000 * (double) value;
+            assertThat(scanned.sum()).as("layout %d", k).isCloseTo(exact, within(1e-12 * exact));
+            double magnitudes = 0;
+            for (int u = 0; u < scanned.units(); u++) {
+                magnitudes += scanned.sumAbs(u);
+            }
+            assertThat(magnitudes).as("layout %d", k).isCloseTo(exact, within(1e-12 * exact));
+            double squares = 330000 * (double) (value * value);
+            assertThat(scanned.sumSquares()).as("layout %d", k).isCloseTo(squares, within(1e-12 * squares));
+        }
+    }
+
     private static void check(float[] values, long[] shape, long[] stride, long offset, int unitAxis,
                               ActivationBounds bounds, boolean magnitudes) {
         UnitAccumulator scanned = magnitudes ? new UnitAccumulator(bounds) : UnitAccumulator.forGradients();
@@ -273,6 +300,7 @@ class UnitScannerLayoutsTest {
             assertThat(scanned.nonFinite()).isEqualTo(nonFinite);
             assertThat(scanned.zeros()).isEqualTo(zeros);
             assertThat(scanned.sum()).isCloseTo(sum, within(1e-8 * sumOfMagnitudes + 1e-30));
+            assertThat(scanned.sum()).isCloseTo(sum, within(1e-6 * Math.max(1, Math.abs(sum))));
             assertThat(scanned.sumSquares()).isCloseTo(sumSquares, within(1e-7 * sumSquares + 1e-30));
             for (int u = 0; u < units; u++) {
                 assertThat(scanned.nonZero(u)).as("non-zero of unit %d", u).isEqualTo(nonZero[u]);
