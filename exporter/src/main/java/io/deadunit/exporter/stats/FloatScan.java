@@ -43,20 +43,15 @@ final class FloatScan {
     private static final int MAX_SLOTS = 1 << 16;
     /** Additions per slot between folds: keeps float counters exact and the compensated sums' bound tiny. */
     private static final int FLUSH = 1024;
-    /** 2^149 in two factors (2^149 is no float): scales the smallest float, 2^-149, to 1. */
-    private static final float SCALE_A = 0x1p100f;
-    private static final float SCALE_B = 0x1p49f;
-    /** 2^23: adding and subtracting it rounds a float in [0, 2^23) to an integer. */
-    private static final float ROUND = 0x1p23f;
     private static final ThreadLocal<FloatScan> SCRATCH = ThreadLocal.withInitial(FloatScan::new);
 
     private float[] block = new float[BLOCK];
-    /** The elements of one element-wise loop, at index 0 like the slots (see {@link #add}). */
+    /** The elements of one element-wise loop, at index 0 like the slots (see {@link SlotKernels#add}). */
     private float[] stage = new float[0];
     /** Rows across units: one set of slots, (row in group, unit) → slot. */
-    private Slots rowSlots = new Slots(0);
+    private SlotKernels.Slots rowSlots = new SlotKernels.Slots(0);
     /** Runs of one unit: one set of {@code lanes} slots per unit. */
-    private Slots[] unitSlots = new Slots[0];
+    private SlotKernels.Slots[] unitSlots = new SlotKernels.Slots[0];
     private int[] unitCalls = new int[0];
     private double[] unitSumAbs = new double[0];
     private long[] unitNonZero = new long[0];
@@ -98,77 +93,39 @@ final class FloatScan {
             return scan.begin(acc, units, false) && scan.walk(data, offset, layout, false)
                     && scan.finish(acc, elements);
         }
-        // Short runs of one unit (NCHW with small H·W, 'f'-order dense and recurrent): turn them into rows across
-        // units, by a transpose in memory when a segment holds every unit's run, else one element at a time.
+        // Short runs of one unit (NCHW with small H·W, 'f'-order recurrent): turn them into rows across units by a
+        // transpose in memory, when a segment holds every unit's run. Otherwise the exact path, whose bulk-read runs
+        // measured faster than gathering rows one element at a time.
         boolean segmentOfUnits = inner >= 1 && layout.unitDim == inner - 1 && layout.stride[inner - 1] == runLength;
         if (segmentOfUnits && units * runLength <= TRANSPOSE_BLOCK) {
             return scan.begin(acc, units, true) && scan.walk(data, offset, layout, true)
                     && scan.finish(acc, elements);
         }
-        return scan.begin(acc, units, true) && scan.gatherRows(data, offset, layout) && scan.finish(acc, elements);
-    }
-
-    /** Rows across units, gathered one element at a time: for layouts whose runs of one unit are too few. */
-    private boolean gatherRows(FloatTensorData data, long offset, Layout layout) {
-        int dims = layout.dims();
-        long unitStride = layout.stride[layout.unitDim];
-        long[] counters = new long[dims];
-        int rowsPerBlock = rowsPerBlock();
-        int rows = 0;
-        long start = offset;
-        while (finite) {
-            data.gather(start, units, unitStride, block, rows * units);
-            if (++rows == rowsPerBlock) {
-                rows(rows);
-                rows = 0;
-            }
-            int k = dims - 1;
-            while (k >= 0) {
-                if (k == layout.unitDim) {
-                    k--;
-                    continue;
-                }
-                counters[k]++;
-                start += layout.stride[k];
-                if (counters[k] < layout.size[k]) {
-                    break;
-                }
-                start -= layout.stride[k] * layout.size[k];
-                counters[k] = 0;
-                k--;
-            }
-            if (k < 0) {
-                break;
-            }
-        }
-        if (rows > 0) {
-            rows(rows);
-        }
-        return true;
+        return false;
     }
 
     /**
-     * Masked rank-3 scan: the real positions' rows across units are gathered into blocks, then scanned like a
-     * contiguous [positions, units] tensor. Returns false having added nothing when the fast path does not apply.
+     * Masked rank-3 scan with contiguous units (NWC): the real positions' rows are copied into blocks, then scanned
+     * like a contiguous [positions, units] tensor. Returns false having added nothing when the fast path does not apply.
      */
     static boolean scanMasked(FloatTensorData data, long offset, long[] stride, int unitAxis, int timeAxis,
                               int batch, int steps, float[] mask, int units, long elements, UnitAccumulator acc) {
+        long unitStride = stride[unitAxis];
+        if (unitStride != 1) {
+            // Units apart in memory (NCW): gathering each row measured slower than the exact path's strided runs.
+            return false;
+        }
         FloatScan scan = SCRATCH.get();
         if (!scan.begin(acc, units, true)) {
             return false;
         }
-        long unitStride = stride[unitAxis];
         int rowsPerBlock = scan.rowsPerBlock();
         int rows = 0;
         for (int b = 0; b < batch && scan.finite; b++) {
             for (int t = 0; t < steps; t++) {
                 if (mask[b * steps + t] != 0) {
                     long start = offset + b * stride[0] + t * stride[timeAxis];
-                    if (unitStride == 1) {
-                        data.copy(start, scan.block, rows * units, units);
-                    } else {
-                        data.gather(start, units, unitStride, scan.block, rows * units);
-                    }
+                    data.copy(start, scan.block, rows * units, units);
                     if (++rows == rowsPerBlock) {
                         scan.rows(rows);
                         rows = 0;
@@ -204,13 +161,13 @@ final class FloatScan {
             return false;
         }
         if (acrossUnits && rowSlots.capacity < slots) {
-            rowSlots = new Slots(slots);
+            rowSlots = new SlotKernels.Slots(slots);
         }
         if (!acrossUnits && (unitSlots.length < units || unitSlots[0].capacity < lanes)) {
             int capacity = Math.max(lanes, unitSlots.length == 0 ? 0 : unitSlots[0].capacity);
-            unitSlots = new Slots[Math.max(units, unitSlots.length)];
+            unitSlots = new SlotKernels.Slots[Math.max(units, unitSlots.length)];
             for (int u = 0; u < unitSlots.length; u++) {
-                unitSlots[u] = new Slots(capacity);
+                unitSlots[u] = new SlotKernels.Slots(capacity);
             }
         }
         if (stage.length < Math.max(slots, lanes)) {
@@ -326,7 +283,7 @@ final class FloatScan {
 
     /** {@code stage[0, n)} into the row slots, one element each. */
     private void addRows(int n) {
-        add(stage, n, rowSlots, bounded, low, high);
+        SlotKernels.add(stage, n, rowSlots, bounded, low, high);
         if (++calls == FLUSH) {
             foldRows();
             calls = 0;
@@ -367,11 +324,11 @@ final class FloatScan {
 
     /** {@code block[from, from+n)}, all of unit {@code unit}, into that unit's lanes, {@code lanes} at a time. */
     private void unitRun(int from, int n, int unit) {
-        Slots slots = unitSlots[unit];
+        SlotKernels.Slots slots = unitSlots[unit];
         for (int c = 0; c < n; c += lanes) {
             int m = Math.min(lanes, n - c);
             System.arraycopy(block, from + c, stage, 0, m);
-            add(stage, m, slots, bounded, low, high);
+            SlotKernels.add(stage, m, slots, bounded, low, high);
             if (++unitCalls[unit] == FLUSH) {
                 foldUnit(unit);
             }
@@ -379,96 +336,15 @@ final class FloatScan {
     }
 
     private void foldUnit(int unit) {
-        Slots slots = unitSlots[unit];
+        SlotKernels.Slots slots = unitSlots[unit];
         for (int k = 0; k < lanes; k++) {
             fold(slots, k, unit);
         }
         unitCalls[unit] = 0;
     }
 
-    /**
-     * Adds {@code x[j]} into slot j for j below n. Element-wise loops only, each small: C2 (JDK 17) vectorises a
-     * loop only if its body is small enough to unroll, and only if every array is indexed alike (x and the slots
-     * are all float[], which it cannot tell apart: a different offset per array would look like a dependence).
-     */
-    private static void add(float[] x, int n, Slots s, boolean bounded, float low, float high) {
-        twoSumAbs(x, n, s.absHi, s.absLo);
-        twoSum(x, n, s.sumHi, s.sumLo);
-        twoSumSquares(x, n, s.sqHi, s.sqLo);
-        countNonZero(x, n, s.nonZero);
-        if (bounded) {
-            countSaturated(x, n, s.saturated, low, high);
-        }
-    }
-
-    /** Knuth's TwoSum: hi + a is hi' + e exactly, with e added into lo. Branch-free, six float operations. */
-    private static void twoSumAbs(float[] x, int n, float[] hi, float[] lo) {
-        for (int j = 0; j < n; j++) {
-            float a = Math.abs(x[j]);
-            float old = hi[j];
-            float t = old + a;
-            float b = t - old;
-            lo[j] += (old - (t - b)) + (a - b);
-            hi[j] = t;
-        }
-    }
-
-    private static void twoSum(float[] x, int n, float[] hi, float[] lo) {
-        for (int j = 0; j < n; j++) {
-            float a = x[j];
-            float old = hi[j];
-            float t = old + a;
-            float b = t - old;
-            lo[j] += (old - (t - b)) + (a - b);
-            hi[j] = t;
-        }
-    }
-
-    private static void twoSumSquares(float[] x, int n, float[] hi, float[] lo) {
-        for (int j = 0; j < n; j++) {
-            float a = x[j] * x[j];
-            float old = hi[j];
-            float t = old + a;
-            float b = t - old;
-            lo[j] += (old - (t - b)) + (a - b);
-            hi[j] = t;
-        }
-    }
-
-    /*
-     * Counting without a branch, a min/max or a look at the bits: C2 (JDK 17) vectorises none of those here (Math.min
-     * on floats is intrinsified only when its profile looks unpredictable; Float.floatToRawIntBits and float-to-int
-     * conversions are not vectorised). Plain float arithmetic is, and is exact on these values:
-     * t = |v|·2^149 is 0 for ±0 and at least 1 otherwise (the smallest float is 2^-149; a large one gives +Inf);
-     * 1/(1+t) is then exactly 1, or at most 1/2; and (r + 2^23) − 2^23 rounds r ∈ [0, 1] to the nearest integer,
-     * ties to even, which maps 1 to 1 and [0, 1/2] to 0. So zero(v) is exactly 1 for ±0 and exactly 0 otherwise.
-     * For v ≤ low: d = v − low is ≤ 0 exactly when v ≤ low (a difference of floats is 0 only for equal floats and
-     * at least 2^-149 in magnitude otherwise, with the exact sign); d + |d| is 0 then, else at least 2^-148 (or
-     * +Inf), so scaled by 2^149 it is 0 or at least 2 and the same rounding counts it. (Scaling d before adding
-     * |d| would overflow to -Inf + Inf = NaN for a value far below the bound.)
-     */
-
-    private static void countNonZero(float[] x, int n, float[] count) {
-        for (int j = 0; j < n; j++) {
-            float t = Math.abs(x[j]) * SCALE_A * SCALE_B;
-            count[j] += 1f - ((1f / (1f + t) + ROUND) - ROUND);
-        }
-    }
-
-    /** Two loops (v ≤ low, then high ≤ v): one loop doing both is too large for C2 to unroll, hence to vectorise. */
-    private static void countSaturated(float[] x, int n, float[] count, float low, float high) {
-        for (int j = 0; j < n; j++) {
-            float d = x[j] - low;
-            count[j] += (1f / (1f + (d + Math.abs(d)) * SCALE_A * SCALE_B) + ROUND) - ROUND;
-        }
-        for (int j = 0; j < n; j++) {
-            float d = high - x[j];
-            count[j] += (1f / (1f + (d + Math.abs(d)) * SCALE_A * SCALE_B) + ROUND) - ROUND;
-        }
-    }
-
     /** Moves slot {@code k} into unit {@code unit}'s doubles and clears it; notes any non-finite partial. */
-    private void fold(Slots s, int k, int unit) {
+    private void fold(SlotKernels.Slots s, int k, int unit) {
         float aHi = s.absHi[k];
         float aLo = s.absLo[k];
         float sHi = s.sumHi[k];
@@ -526,30 +402,5 @@ final class FloatScan {
     static float floatAtOrAbove(double x) {
         float f = (float) x;
         return f < x ? Math.nextUp(f) : f;
-    }
-
-    /** Per-slot float partials: compensated sums of |v|, v and v², and counts of non-zero and saturated values. */
-    private static final class Slots {
-        final int capacity;
-        final float[] absHi;
-        final float[] absLo;
-        final float[] sumHi;
-        final float[] sumLo;
-        final float[] sqHi;
-        final float[] sqLo;
-        final float[] nonZero;
-        final float[] saturated;
-
-        Slots(int capacity) {
-            this.capacity = capacity;
-            absHi = new float[capacity];
-            absLo = new float[capacity];
-            sumHi = new float[capacity];
-            sumLo = new float[capacity];
-            sqHi = new float[capacity];
-            sqLo = new float[capacity];
-            nonZero = new float[capacity];
-            saturated = new float[capacity];
-        }
     }
 }

@@ -23,13 +23,6 @@ public final class FloatTensorData implements TensorData {
         buffer.get(dst, from, n);
     }
 
-    /** Copies {@code n} elements, {@code stride} apart from {@code start}, into {@code dst[from..from+n)}. */
-    void gather(long start, int n, long stride, float[] dst, int from) {
-        for (int i = 0; i < n; i++) {
-            dst[from + i] = buffer.get((int) (start + i * stride));
-        }
-    }
-
     @Override
     public void read(long start, int n, long stride, double[] dst) {
         if (stride != 1) {

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Every path of the scanner (rows across units, lanes of long runs, transposed and gathered short runs, the exact
+ * Every path of the scanner (rows across units, lanes of long runs, transposed short runs, the exact
  * double path, the masked scan) against a naive reference that walks logical indices one by one in double:
  * counts equal, sums within bounds far tighter than a float sum would meet (see {@link FloatScan}). Layouts cover
  * collapsible axes, size-1 axes, 'f' order, views with offsets and odd strides, negative and zero strides, tensors
@@ -45,7 +45,7 @@ class UnitScannerLayoutsTest {
         add(cases, "cnhw, a run longer than a block, folds", new long[]{1, 3, 1100, 300},
                 new long[]{990000, 330000, 300, 1}, 0, 1);
         add(cases, "nchw c, short runs (transposed)", new long[]{16, 50, 8, 8}, new long[]{3200, 64, 8, 1}, 0, 1);
-        add(cases, "nchw c, runs too many to transpose (gathered)", new long[]{4, 300, 7, 7},
+        add(cases, "nchw c, runs too many to transpose (exact path)", new long[]{4, 300, 7, 7},
                 new long[]{14700, 49, 7, 1}, 0, 1);
         add(cases, "nchw, size-1 spatial axes", new long[]{64, 30, 1, 1}, new long[]{30, 1, 1, 1}, 0, 1);
         add(cases, "nchw, channel view with offset", new long[]{4, 5, 6, 6}, new long[]{360, 36, 6, 1}, 72, 1);
