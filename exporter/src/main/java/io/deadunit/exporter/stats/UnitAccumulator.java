@@ -131,6 +131,45 @@ public final class UnitAccumulator {
     }
 
     /**
+     * One whole tensor's totals from the float fast path ({@link FloatScan}), which saw no non-finite value:
+     * per-unit sums of |v|, non-zero and saturated counts (indices below {@link #units()}), and layer sums.
+     */
+    void addTensorTotals(long n, double[] unitSumAbs, long[] unitNonZero, long[] unitSaturated, double tensorSum,
+                         double tensorSumSquares) {
+        long fired = 0;
+        for (int unit = 0; unit < units; unit++) {
+            nonZero[unit] += unitNonZero[unit];
+            fired += unitNonZero[unit];
+        }
+        if (bounded) {
+            for (int unit = 0; unit < units; unit++) {
+                saturated[unit] += unitSaturated[unit];
+            }
+        }
+        if (magnitudes) {
+            for (int unit = 0; unit < units; unit++) {
+                sumAbs[unit] += unitSumAbs[unit];
+            }
+        }
+        zeros += n - fired;
+        sum += tensorSum;
+        sumSquares += tensorSumSquares;
+        count += n;
+    }
+
+    boolean bounded() {
+        return bounded;
+    }
+
+    double lowThreshold() {
+        return lowThreshold;
+    }
+
+    double highThreshold() {
+        return highThreshold;
+    }
+
+    /**
      * 1 when {@code v} is not zero (either sign), else 0, without a branch: whether a unit fired is close to random,
      * and a mispredicted branch per element cost more than the rest of the scan loop.
      */

@@ -2,11 +2,16 @@ package io.deadunit.exporter.stats;
 
 /**
  * Walks a strided tensor once, in memory order, and feeds its elements to a {@link UnitAccumulator} grouped by
- * unit. Works for any layout (views, 'c', 'f', or neither): the axis with the smallest stride is walked innermost,
- * the others by an odometer, so each element is read exactly once and the buffer is read as sequentially as the
- * layout allows.
+ * unit. Works for any layout (views, 'c', 'f', or neither). The layout is first collapsed ({@link Layout}: size-1
+ * axes dropped, contiguous neighbours merged, so an NCHW activation is runs of H·W per batch and channel). Float
+ * tensors whose innermost collapsed axis is contiguous take {@link FloatScan}'s vectorised path; everything else
+ * (doubles, strided innermost axes, negative strides, and any float tensor holding a NaN or an infinity) takes the
+ * exact double path below: the smallest stride innermost, an odometer over the others, each element read once.
  */
 public final class UnitScanner {
+    /** Longest run handed to the double path at once (it copies each run into a double array). */
+    private static final int RUN_CHUNK = 4096;
+
     private UnitScanner() {
     }
 
@@ -32,34 +37,44 @@ public final class UnitScanner {
         }
         int units = Math.toIntExact(shape[unitAxis]);
         accumulator.beginTensor(units, elements / units);
+        Layout layout = Layout.of(shape, stride, unitAxis);
+        if (data instanceof FloatTensorData
+                && FloatScan.scan((FloatTensorData) data, offset, layout, units, elements, accumulator)) {
+            return;
+        }
+        scanExactly(data, offset, layout, accumulator);
+    }
 
-        int inner = innermostAxis(shape, stride);
-        int innerLength = Math.toIntExact(shape[inner]);
-        long innerStride = stride[inner];
-
-        int[] outerAxes = outerAxesByStride(stride, inner);
-        long[] counters = new long[rank - 1];
+    /** The double path: one run of the innermost collapsed axis at a time, widened to doubles. */
+    static void scanExactly(TensorData data, long offset, Layout layout, UnitAccumulator accumulator) {
+        int inner = layout.inner();
+        int innerLength = Math.toIntExact(layout.size[inner]);
+        long innerStride = layout.stride[inner];
+        boolean acrossUnits = layout.unitDim == inner;
+        long[] counters = new long[inner];
         long start = offset;
         int unit = 0;
         while (true) {
-            if (inner == unitAxis) {
+            if (acrossUnits) {
                 accumulator.addRunAcrossUnits(data, start, innerLength, innerStride);
             } else {
-                accumulator.addRunOfOneUnit(data, start, innerLength, innerStride, unit);
+                for (int from = 0; from < innerLength; from += RUN_CHUNK) {
+                    accumulator.addRunOfOneUnit(data, start + from * innerStride,
+                            Math.min(RUN_CHUNK, innerLength - from), innerStride, unit);
+                }
             }
-            int k = outerAxes.length - 1;
+            int k = inner - 1;
             while (k >= 0) {
-                int axis = outerAxes[k];
                 counters[k]++;
-                start += stride[axis];
-                if (axis == unitAxis) {
+                start += layout.stride[k];
+                if (k == layout.unitDim) {
                     unit++;
                 }
-                if (counters[k] < shape[axis]) {
+                if (counters[k] < layout.size[k]) {
                     break;
                 }
-                start -= stride[axis] * shape[axis];
-                if (axis == unitAxis) {
+                start -= layout.stride[k] * layout.size[k];
+                if (k == layout.unitDim) {
                     unit = 0;
                 }
                 counters[k] = 0;
@@ -99,6 +114,10 @@ public final class UnitScanner {
             return;
         }
         accumulator.beginTensor(units, realSteps);
+        if (data instanceof FloatTensorData && FloatScan.scanMasked((FloatTensorData) data, offset, stride, unitAxis,
+                timeAxis, batch, steps, mask, units, realSteps * units, accumulator)) {
+            return;
+        }
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
                 if (mask[b * steps + t] != 0) {
@@ -107,37 +126,5 @@ public final class UnitScanner {
                 }
             }
         }
-    }
-
-    /** Every axis but the innermost, largest stride first, so the odometer's fastest axis is the next closest. */
-    private static int[] outerAxesByStride(long[] stride, int inner) {
-        int[] axes = new int[stride.length - 1];
-        int n = 0;
-        for (int axis = 0; axis < stride.length; axis++) {
-            if (axis == inner) {
-                continue;
-            }
-            int k = n++;
-            while (k > 0 && Math.abs(stride[axes[k - 1]]) < Math.abs(stride[axis])) {
-                axes[k] = axes[k - 1];
-                k--;
-            }
-            axes[k] = axis;
-        }
-        return axes;
-    }
-
-    /** The axis with the smallest non-trivial stride; size-1 axes are never innermost unless all are. */
-    private static int innermostAxis(long[] shape, long[] stride) {
-        int best = shape.length - 1;
-        long bestStride = Long.MAX_VALUE;
-        for (int axis = 0; axis < shape.length; axis++) {
-            long s = Math.abs(stride[axis]);
-            if (shape[axis] > 1 && s < bestStride) {
-                best = axis;
-                bestStride = s;
-            }
-        }
-        return best;
     }
 }
