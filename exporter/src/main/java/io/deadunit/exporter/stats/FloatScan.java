@@ -208,35 +208,17 @@ final class FloatScan {
             runsPerSegment = layout.size[inner - 1];
         }
         boolean segmentOfUnits = odometerDims == inner - 1 && layout.unitDim == inner - 1;
-        long[] counters = new long[odometerDims];
-        long start = offset;
-        int unit = 0;
+        Odometer runs = new Odometer(layout, odometerDims, offset);
         while (finite) {
+            long start = runs.start();
             if (transpose) {
                 transposedSegment(data, start, runLength);
             } else if (lanes == 0) {
                 rowsSegment(data, start, runsPerSegment);
             } else {
-                unitRunsSegment(data, start, runLength, runsPerSegment, segmentOfUnits, unit);
+                unitRunsSegment(data, start, runLength, runsPerSegment, segmentOfUnits, runs.unit());
             }
-            int k = odometerDims - 1;
-            while (k >= 0) {
-                counters[k]++;
-                start += layout.stride[k];
-                if (k == layout.unitDim) {
-                    unit++;
-                }
-                if (counters[k] < layout.size[k]) {
-                    break;
-                }
-                start -= layout.stride[k] * layout.size[k];
-                if (k == layout.unitDim) {
-                    unit = 0;
-                }
-                counters[k] = 0;
-                k--;
-            }
-            if (k < 0) {
+            if (!runs.next()) {
                 break;
             }
         }

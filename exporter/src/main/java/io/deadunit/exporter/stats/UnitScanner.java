@@ -51,10 +51,10 @@ public final class UnitScanner {
         int innerLength = Math.toIntExact(layout.size[inner]);
         long innerStride = layout.stride[inner];
         boolean acrossUnits = layout.unitDim == inner;
-        long[] counters = new long[inner];
-        long start = offset;
-        int unit = 0;
+        Odometer runs = new Odometer(layout, inner, offset);
         while (true) {
+            long start = runs.start();
+            int unit = runs.unit();
             if (acrossUnits) {
                 accumulator.addRunAcrossUnits(data, start, innerLength, innerStride);
             } else {
@@ -63,24 +63,7 @@ public final class UnitScanner {
                             Math.min(RUN_CHUNK, innerLength - from), innerStride, unit);
                 }
             }
-            int k = inner - 1;
-            while (k >= 0) {
-                counters[k]++;
-                start += layout.stride[k];
-                if (k == layout.unitDim) {
-                    unit++;
-                }
-                if (counters[k] < layout.size[k]) {
-                    break;
-                }
-                start -= layout.stride[k] * layout.size[k];
-                if (k == layout.unitDim) {
-                    unit = 0;
-                }
-                counters[k] = 0;
-                k--;
-            }
-            if (k < 0) {
+            if (!runs.next()) {
                 return;
             }
         }
