@@ -11,8 +11,6 @@ import io.deadunit.exporter.config.ConfigParser;
 import io.deadunit.exporter.config.DisabledSwitch;
 import io.deadunit.exporter.config.ParsedConfig;
 
-import net.bytebuddy.dynamic.loading.ClassInjector;
-
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -46,11 +44,6 @@ public final class DeadunitAgent {
     }
 
     private static void start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
-        // The agent injects no classes through Unsafe; saying so keeps Byte Buddy from touching sun.misc.Unsafe,
-        // which JDK 24+ reports on stderr. The property is our shaded copy's own (relocated with it).
-        if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
-            System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
-        }
         ParsedConfig parsed = ConfigParser.parse(arguments);
         parsed.warningLine().ifPresent(LOG::println);
         parsed.adviceLine().ifPresent(LOG::println);

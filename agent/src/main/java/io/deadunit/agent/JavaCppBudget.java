@@ -6,7 +6,7 @@ import java.util.Properties;
  * Keeps the agent's own memory out of JavaCPP's native-memory guard. ND4J allocates through JavaCPP, which refuses
  * an allocation (an {@link OutOfMemoryError} in DL4J's {@code init()}) when the process' physical memory (resident,
  * not file-backed) exceeds {@code org.bytedeco.javacpp.maxPhysicalBytes}, by default {@code maxBytes + 3 × -Xmx}
- * with {@code maxBytes = -Xmx}. The agent's classes, compiled code and threads (Byte Buddy, Micrometer: about
+ * with {@code maxBytes = -Xmx}. The agent's classes, compiled code and threads (Micrometer, Prometheus: about
  * 10 to 22 MB measured, see docs/robustness.md) count there although ND4J never asked for them, so a trainer that
  * runs without the agent near that limit would fail with it. The limit is therefore raised by {@link #ALLOWANCE},
  * which leaves ND4J the same room it has without the agent. Only when neither limit was set by the user (then the

@@ -1,13 +1,14 @@
 package io.deadunit.agent.instrument;
 
 /**
- * Which loaded classes Byte Buddy's matchers could give advice to, decided from the loaded class itself (cheap,
- * no class file read): the classes to retransform when the instrumentation is ready after they loaded. Byte
- * Buddy's own matchers still decide what is actually transformed.
+ * Which loaded classes the weaver could give advice to, decided from the loaded class itself (cheap, no class file
+ * read): the classes to retransform when the instrumentation is ready after they loaded. The weaver
+ * ({@link Dl4jInstrumentation}) still decides what is actually transformed.
  */
 final class AdviceTargets {
-    private static final String[] SUPER_TYPES = {Hook.Types.LAYER, Hook.Types.ACTIVATION,
-            Hook.Types.MULTI_LAYER_NETWORK, Hook.Types.COMPUTATION_GRAPH, Hook.Types.OPTIMIZER};
+    /** Binary names ({@code org.deeplearning4j...}), as {@link Class#getName()} spells them. */
+    private static final String[] SUPER_TYPES = binaryNames(Hook.Types.LAYER, Hook.Types.ACTIVATION,
+            Hook.Types.MULTI_LAYER_NETWORK, Hook.Types.COMPUTATION_GRAPH, Hook.Types.OPTIMIZER);
 
     private AdviceTargets() {
     }
@@ -38,5 +39,13 @@ final class AdviceTargets {
             }
         }
         return false;
+    }
+
+    private static String[] binaryNames(String... internalNames) {
+        String[] names = new String[internalNames.length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = internalNames[i].replace('/', '.');
+        }
+        return names;
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Installs the instrumentation without making the application wait for it: {@code premain} registers a
- * {@link GatedTransformer} and returns; a daemon thread starts the exporter and prepares Byte Buddy while the
+ * {@link GatedTransformer} and returns; a daemon thread starts the exporter and prepares the weaver while the
  * application starts (DL4J and ND4J take far longer to get to a first model), then opens the gate and retransforms
  * the classes that need advice but loaded before it was ready. The same path serves an agent attached to a
  * running JVM, whose classes were all loaded before.
@@ -23,7 +23,7 @@ public final class BackgroundInstallation {
     private static final long SWEEP_PAUSE_MILLIS = 100;
     private static final int SWEEPS = 10;
 
-    /** What the background thread prepares: the exporter's health (for errors) and Byte Buddy's transformer. */
+    /** What the background thread prepares: the exporter's health (for errors) and the weaver's transformer. */
     public interface Setup {
         Ready prepare() throws Exception;
     }

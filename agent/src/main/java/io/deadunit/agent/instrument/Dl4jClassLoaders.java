@@ -1,7 +1,6 @@
 package io.deadunit.agent.instrument;
 
 import io.deadunit.exporter.health.AgentHealth;
-import net.bytebuddy.matcher.ElementMatcher;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.WeakHashMap;
  * only paid for classes that could be DL4J layers. Answers are cached per loader, held weakly. A DL4J loader that
  * cannot see the agent gets the bridge injected before any of its classes is instrumented.
  */
-final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassLoader> {
+final class Dl4jClassLoaders {
     private static final String MARKER = "org/deeplearning4j/nn/api/Layer.class";
     private final Map<ClassLoader, Boolean> answers = new WeakHashMap<>();
     private final BridgeInjector bridge;
@@ -26,8 +25,7 @@ final class Dl4jClassLoaders extends ElementMatcher.Junction.AbstractBase<ClassL
         this.log = log;
     }
 
-    @Override
-    public synchronized boolean matches(ClassLoader loader) {
+    synchronized boolean matches(ClassLoader loader) {
         if (loader == null) {
             return false;
         }

@@ -1,134 +1,103 @@
 package io.deadunit.agent.instrument;
 
-import io.deadunit.agent.instrument.advice.ActivationFunctionAdvice;
-import io.deadunit.agent.instrument.advice.BackwardAdvice;
-import io.deadunit.agent.instrument.advice.ForwardAdvice;
-import io.deadunit.agent.instrument.advice.ForwardWithInputAdvice;
-import io.deadunit.agent.instrument.advice.InferenceStepAdvice;
-import io.deadunit.agent.instrument.advice.IterationAdvice;
-import io.deadunit.agent.instrument.advice.IterationStartAdvice;
-import io.deadunit.agent.instrument.advice.ModelInitAdvice;
 import io.deadunit.agent.instrument.Hook.Types;
 import io.deadunit.exporter.health.AgentHealth;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
 
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The one Byte Buddy pipeline: which DL4J types and which {@link Hook}s get which advice. Advice is referenced by class and
- * inlined, so it runs in the instrumented class's own frame; it calls only {@code io.deadunit.agent.probe.Probes}.
+ * The agent's weaving transformer: which DL4J types get which {@link Hook}s. Implementations of {@code Layer}
+ * (but not the networks, which implement it too) get the forward and backward hooks, implementations of
+ * {@code IActivation} the activation-function hook, {@code MultiLayerNetwork} and {@code ComputationGraph} the
+ * model-init hook, {@code BaseOptimizer} the iteration hooks; {@link HookWeaver} puts the calls to
+ * {@code io.deadunit.agent.probe.Probes} in place.
+ *
+ * <p>Hand-written on ASM rather than Byte Buddy's {@code AgentBuilder} and {@code Advice}, as start-up-sensitive
+ * agents do: the pipeline loaded about 1,100 classes of Byte Buddy and kept the JIT busy for over a second of CPU
+ * before a model's first iteration, and needed about 2 MB more heap at start-up (bench/results/startup.md). This
+ * one loads a few dozen.
  */
-public final class Dl4jInstrumentation {
-    private Dl4jInstrumentation() {
+public final class Dl4jInstrumentation implements ClassFileTransformer {
+    private static final List<Hook> LAYER = List.of(Hook.ACTIVATE, Hook.ACTIVATE_INPUT,
+            Hook.RNN_ACTIVATE_USING_STORED_STATE, Hook.RNN_TIME_STEP, Hook.BACKPROP_GRADIENT,
+            Hook.TBPTT_BACKPROP_GRADIENT);
+    private static final List<Hook> ACTIVATION = List.of(Hook.GET_ACTIVATION);
+    private static final List<Hook> NETWORK = List.of(Hook.MODEL_INIT);
+    private static final List<Hook> OPTIMIZER = List.of(Hook.INCREMENT_ITERATION_COUNT, Hook.GRADIENT_AND_SCORE);
+
+    private final Dl4jClassLoaders dl4jLoaders;
+    private final TypeHierarchy hierarchy = new TypeHierarchy();
+    private final AgentHealth health;
+
+    private Dl4jInstrumentation(Dl4jClassLoaders dl4jLoaders, AgentHealth health) {
+        this.dl4jLoaders = dl4jLoaders;
+        this.health = health;
     }
 
     /**
-     * Byte Buddy's transformer, not registered: {@link BackgroundInstallation} puts it behind its gate and
-     * retransforms the classes that loaded before.
+     * The transformer, not registered: {@link BackgroundInstallation} puts it behind its gate and retransforms the
+     * classes that loaded before.
      */
     public static ClassFileTransformer transformer(Instrumentation instrumentation, AgentHealth health,
                                                    BridgeInjector.Wiring wiring, PrintStream log) {
-        Dl4jClassLoaders dl4jLoaders = new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health, log);
-        // As OpenTelemetry's agent does: advice goes on a class's own declared methods, so the default method graph
-        // (every method of every super type, read and resolved for each instrumented class) is not needed.
-        ByteBuddy byteBuddy = new ByteBuddy()
-                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-                .with(VisibilityBridgeStrategy.Default.NEVER)
-                .with(InstrumentedType.Factory.Default.FROZEN);
-        return new AgentBuilder.Default(byteBuddy)
-                .disableClassFormatChanges()
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new ErrorListener(health))
-                // Matching reads class hierarchies: cache what was read, per class loader, or DL4J's thousands of
-                // classes make start-up seconds slower. Loaders are held weakly (cache and class-file locators),
-                // so that a dropped loader can be collected.
-                .with(new WeakTypePoolCache())
-                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
-                .ignore(IgnoredPackages.matcher())
-                .type(layerTypes(), dl4jLoaders)
-                .transform(visiting(
-                        advice(ForwardAdvice.class, Hook.ACTIVATE),
-                        advice(ForwardWithInputAdvice.class, Hook.ACTIVATE_INPUT, Hook.RNN_ACTIVATE_USING_STORED_STATE),
-                        advice(InferenceStepAdvice.class, Hook.RNN_TIME_STEP),
-                        advice(BackwardAdvice.class, Hook.BACKPROP_GRADIENT, Hook.TBPTT_BACKPROP_GRADIENT)))
-                .type(hasSuperType(named(Types.ACTIVATION)).and(not(isInterface())), dl4jLoaders)
-                .transform(visiting(advice(ActivationFunctionAdvice.class, Hook.GET_ACTIVATION)))
-                .type(named(Types.MULTI_LAYER_NETWORK).or(named(Types.COMPUTATION_GRAPH)), dl4jLoaders)
-                .transform(visiting(advice(ModelInitAdvice.class, Hook.MODEL_INIT)))
-                .type(named(Types.OPTIMIZER), dl4jLoaders)
-                .transform(visiting(advice(IterationAdvice.class, Hook.INCREMENT_ITERATION_COUNT),
-                        advice(IterationStartAdvice.class, Hook.GRADIENT_AND_SCORE)))
-                .makeRaw();
+        return new Dl4jInstrumentation(
+                new Dl4jClassLoaders(new BridgeInjector(instrumentation, wiring), health, log), health);
     }
 
-    /** Every implementation of a DL4J layer, but not the networks, which implement {@code Layer} too. */
-    private static ElementMatcher.Junction<TypeDescription> layerTypes() {
-        return hasSuperType(named(Types.LAYER))
-                .and(not(isInterface()))
-                .and(not(hasSuperType(named(Types.MULTI_LAYER_NETWORK))))
-                .and(not(hasSuperType(named(Types.COMPUTATION_GRAPH))));
-    }
-
-    /**
-     * The advice on the implementations (not abstract declarations) of these hooks. Resolved once, when the agent
-     * starts: resolving it again for every instrumented class (as {@code Transformer.ForAdvice} does) cost seconds
-     * of start-up with DL4J's hundreds of layer classes.
-     */
-    private static AsmVisitorWrapper advice(Class<?> advice, Hook... hooks) {
-        ElementMatcher.Junction<MethodDescription> methods = none();
-        for (Hook hook : hooks) {
-            methods = methods.or(hook.method());
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (name == null || loader == null || IgnoredPackages.ignores(name)) {
+            return null;
         }
-        return Advice.to(advice).on(methods.and(not(isAbstract())));
-    }
-
-    private static AgentBuilder.Transformer visiting(AsmVisitorWrapper... advice) {
-        return (builder, type, classLoader, module, protectionDomain) -> {
-            DynamicType.Builder<?> visited = builder;
-            for (AsmVisitorWrapper wrapper : advice) {
-                visited = visited.visit(wrapper);
+        try {
+            if (!dl4jLoaders.matches(loader)) {
+                return null;
             }
-            return visited;
-        };
+            List<Hook> hooks = hooks(loader, name, classFile);
+            return hooks.isEmpty() ? null : HookWeaver.weave(classFile, hooks);
+        } catch (Throwable t) {
+            // Never fatal to the class: it loads unchanged. Classes of other libraries that merely fail to resolve
+            // in a DL4J loader are none of our business.
+            if (name.startsWith("org/deeplearning4j/") || name.startsWith("org/nd4j/")) {
+                health.recordError("instrumenting " + name.replace('/', '.'), t);
+            }
+            return null;
+        }
     }
 
-    /** Instrumentation failures are the agent's errors: counted and logged once, never fatal to the class. */
-    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-        private final AgentHealth health;
-
-        ErrorListener(AgentHealth health) {
-            this.health = health;
+    /** The hooks a class may implement, from its header and its super types' (read, not loaded). */
+    List<Hook> hooks(ClassLoader loader, String name, byte[] classFile) throws TypeHierarchy.UnresolvedType {
+        ClassReader header = new ClassReader(classFile);
+        int kinds = hierarchy.kinds(loader, name, header.getSuperName(), header.getInterfaces());
+        if ((header.getAccess() & Opcodes.ACC_INTERFACE) != 0) {
+            return List.of();
         }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
-            // Classes of other libraries that merely fail to resolve in a DL4J loader are none of our business.
-            if (typeName.startsWith("org.deeplearning4j.") || typeName.startsWith("org.nd4j.")) {
-                health.recordError("instrumenting " + typeName, throwable);
-            }
+        List<Hook> hooks = new ArrayList<>();
+        if ((kinds & TypeHierarchy.LAYER) != 0 && (kinds & TypeHierarchy.NETWORK) == 0) {
+            hooks.addAll(LAYER);
         }
+        if ((kinds & TypeHierarchy.ACTIVATION) != 0) {
+            hooks.addAll(ACTIVATION);
+        }
+        if (name.equals(Types.MULTI_LAYER_NETWORK) || name.equals(Types.COMPUTATION_GRAPH)) {
+            hooks.addAll(NETWORK);
+        }
+        if (name.equals(Types.OPTIMIZER)) {
+            hooks.addAll(OPTIMIZER);
+        }
+        return hooks;
+    }
+
+    /** For tests: class loaders whose hierarchy answers are cached. */
+    int cachedLoaders() {
+        return hierarchy.loaders();
     }
 }

@@ -10,18 +10,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's only registered transformer: a plain JDK one, so that {@code premain} returns at once while Byte Buddy
- * (about a second of a cold JVM: a thousand classes to load and link) gets ready on another thread. Until it is
+ * The agent's only registered transformer: a plain JDK one, so that {@code premain} returns at once while the weaver
+ * (and the exporter behind it) gets ready on another thread. Until it is
  * {@linkplain #open opened}:
  * <ul>
  *   <li>loading a class that starts a model (an activation function, a DL4J layer implementation, a network, an
  *       optimizer) waits for it, so no model and no iteration goes unobserved;</li>
  *   <li>any other class loads unchanged, and its name is kept, so that the ones that turn out to need advice
- *       (a user's own layers) can be retransformed once Byte Buddy is ready;</li>
+ *       (a user's own layers) can be retransformed once the weaver is ready;</li>
  *   <li>classes of packages that hold nothing to advise ({@link IgnoredPackages}: the JDK, most of ND4J, JavaCPP)
- *       are decided by name here and never reach Byte Buddy.</li>
+ *       are decided by name here and never reach the weaver.</li>
  * </ul>
- * Once opened, every call goes straight to Byte Buddy's transformer.
+ * Once opened, every call goes straight to the weaver's transformer.
  */
 final class GatedTransformer implements ClassFileTransformer {
     private static final long MAX_WAIT_SECONDS = 60;
@@ -44,7 +44,7 @@ final class GatedTransformer implements ClassFileTransformer {
         this.maxWaitMillis = maxWaitMillis;
     }
 
-    /** The thread that prepares Byte Buddy: it must never wait for itself. */
+    /** The thread that prepares the weaver: it must never wait for itself. */
     void installedBy(Thread thread) {
         installer = thread;
     }
@@ -62,7 +62,7 @@ final class GatedTransformer implements ClassFileTransformer {
         }
     }
 
-    /** Lets waiting class loads go on: Byte Buddy is ready and the early classes revisited, or it failed. */
+    /** Lets waiting class loads go on: the weaver is ready and the early classes revisited, or it failed. */
     void release() {
         synchronized (lock) {
             early.clear();
@@ -75,7 +75,7 @@ final class GatedTransformer implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classFile)
             throws IllegalClassFormatException {
         if (name == null || IgnoredPackages.ignores(name)) {
-            // Decided by name before Byte Buddy is asked: most of what a trainer loads is the JDK, ND4J and JavaCPP.
+            // Decided by name before the weaver is asked: most of what a trainer loads is the JDK, ND4J and JavaCPP.
             return null;
         }
         ClassFileTransformer transformer = delegate;
@@ -120,7 +120,7 @@ final class GatedTransformer implements ClassFileTransformer {
     /**
      * Classes loaded only when a model is configured, built or trained: ND4J's activation functions, DL4J's layer
      * implementations, networks and optimizers. Waiting at those costs a user little (ND4J's native start-up and
-     * DL4J's configuration classes come first, while Byte Buddy gets ready), and it spares retransforming the
+     * DL4J's configuration classes come first, while the weaver gets ready), and it spares retransforming the
      * activation functions: they load with a network's configuration, just before its layers, and a
      * retransformation (every thread stopped, the class re-read) cost about 0.1 s of CPU for the nineteen of them.
      */

@@ -1,15 +1,16 @@
 package io.deadunit.agent.instrument;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Checks, once per DL4J class loader, that the methods the agent hooks ({@link Hook}) exist with the signatures it
@@ -22,34 +23,50 @@ final class HookCheck {
 
     /** One line per missing hook, saying which feature is off; empty when everything is in place. */
     static List<String> missingFeatures(ClassLoader loader) {
-        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
         List<String> missing = new ArrayList<>();
-        Set<String> absentTypes = new HashSet<>();
+        // Declared methods per type, read once; null for a type the loader does not have.
+        Map<String, List<String[]>> declared = new HashMap<>();
         for (Hook hook : Hook.values()) {
-            if (hook.feature() != null) {
-                require(pool, hook.declaringType(), hook.method(), hook.signature(), hook.feature(), missing,
-                        absentTypes);
+            if (hook.feature() == null) {
+                continue;
+            }
+            String type = hook.declaringType();
+            boolean seen = declared.containsKey(type);
+            List<String[]> methods = seen ? declared.get(type) : declaredMethods(loader, type);
+            declared.put(type, methods);
+            if (methods == null) {
+                if (!seen) { // a missing type is named once, with its first hook's feature
+                    missing.add(type.replace('/', '.') + " not found: " + hook.feature() + " off");
+                }
+            } else if (methods.stream().noneMatch(m -> hook.matches(Integer.parseInt(m[0]), m[1], m[2]))) {
+                missing.add(simpleName(type) + "." + hook.signature() + " not found: " + hook.feature() + " off");
             }
         }
         return missing;
     }
 
-    private static void require(TypePool pool, String type, ElementMatcher<? super MethodDescription> method,
-                                String signature, String feature, List<String> missing, Set<String> absentTypes) {
-        TypePool.Resolution resolution = pool.describe(type);
-        if (!resolution.isResolved()) {
-            if (absentTypes.add(type)) { // a missing type is named once, with its first hook's feature
-                missing.add(type + " not found: " + feature + " off");
+    /** {access, name, descriptor} of each method the type declares; null when its class file is not there. */
+    private static List<String[]> declaredMethods(ClassLoader loader, String type) {
+        try (InputStream in = loader.getResourceAsStream(type + ".class")) {
+            if (in == null) {
+                return null;
             }
-            return;
-        }
-        TypeDescription description = resolution.resolve();
-        if (description.getDeclaredMethods().filter(method).isEmpty()) {
-            missing.add(simpleName(type) + "." + signature + " not found: " + feature + " off");
+            List<String[]> methods = new ArrayList<>();
+            new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    methods.add(new String[] {Integer.toString(access), name, descriptor});
+                    return null;
+                }
+            }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            return methods;
+        } catch (IOException e) {
+            return null;
         }
     }
 
     private static String simpleName(String type) {
-        return type.substring(type.lastIndexOf('.') + 1);
+        return type.substring(type.lastIndexOf('/') + 1);
     }
 }

@@ -1,11 +1,5 @@
 package io.deadunit.agent.instrument;
 
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 /**
  * Packages that hold no DL4J layer, activation function, model or optimizer: skipped before any matching. ND4J is
  * most of what a trainer loads, and only its activation functions matter.
@@ -25,16 +19,7 @@ final class IgnoredPackages {
     private IgnoredPackages() {
     }
 
-    /** For Byte Buddy's {@code ignore}. */
-    static ElementMatcher.Junction<TypeDescription> matcher() {
-        ElementMatcher.Junction<TypeDescription> ignored = nameStartsWith(ND4J).and(not(nameStartsWith(ND4J_ACTIVATIONS)));
-        for (String prefix : PREFIXES) {
-            ignored = ignored.or(nameStartsWith(prefix));
-        }
-        return ignored;
-    }
-
-    /** The same test on a JVM-internal name ({@code org/nd4j/...}), as a class file transformer receives it. */
+    /** On a JVM-internal name ({@code org/nd4j/...}), as a class file transformer receives it. */
     static boolean ignores(String internalName) {
         if (internalName.startsWith(INTERNAL_ND4J)) {
             return !internalName.startsWith(INTERNAL_ND4J_ACTIVATIONS);

@@ -3,7 +3,7 @@ package io.deadunit.agent.probe;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The static entry points that inlined advice calls. They keep call depths and hand the outermost call's tensors to
+ * The static entry points that the woven code calls. They keep call depths and hand the outermost call's tensors to
  * the agent; they never throw into the instrumented method. Before {@link #install} they do nothing beyond depth
  * bookkeeping, which is also all that "attached but disabled" costs.
  *
@@ -38,17 +38,24 @@ public final class Probes {
         iterationStart = onIterationStart;
     }
 
+    // Every entry point is total: the woven code also wraps each call in a catch-all, but an exception caught
+    // here costs the training thread no unwinding through DL4J's frames.
+
     public static Object enterForward() {
-        ProbeState state = STATE.get();
-        state.forwardDepth++;
-        return state;
+        try {
+            ProbeState state = STATE.get();
+            state.forwardDepth++;
+            return state;
+        } catch (Throwable ignored) {
+            return null;
+        }
     }
 
     public static void exitForward(Object state, Object layer, boolean training, Object output) {
-        ProbeState s = (ProbeState) state;
-        if (s == null) {
+        if (!(state instanceof ProbeState)) {
             return;
         }
+        ProbeState s = (ProbeState) state;
         // Forwards run inside a backward pass are recomputations, not new evidence.
         if (--s.forwardDepth == 0 && s.backwardDepth == 0 && output != null) {
             callForward(layer, training, output);
@@ -56,37 +63,47 @@ public final class Probes {
     }
 
     public static Object enterBackward(Object layer, Object epsilon) {
-        ProbeState state = STATE.get();
-        MethodHandle handle = backward;
-        if (state.backwardDepth++ == 0 && state.forwardDepth == 0 && handle != null) {
-            if (epsilon == null) {
-                // Output layers get no epsilon: their output is computed inside the loss, observed there.
-                state.pendingOutputLayer = layer;
-            } else {
-                try {
-                    handle.invokeExact(layer, epsilon);
-                } catch (Throwable ignored) {
-                    // The agent counts its own failures; nothing may reach the training code.
+        try {
+            ProbeState state = STATE.get();
+            MethodHandle handle = backward;
+            if (state.backwardDepth++ == 0 && state.forwardDepth == 0 && handle != null) {
+                if (epsilon == null) {
+                    // Output layers get no epsilon: their output is computed inside the loss, observed there.
+                    state.pendingOutputLayer = layer;
+                } else {
+                    try {
+                        handle.invokeExact(layer, epsilon);
+                    } catch (Throwable ignored) {
+                        // The agent counts its own failures; nothing may reach the training code.
+                    }
                 }
             }
+            return state;
+        } catch (Throwable ignored) {
+            return null;
         }
-        return state;
     }
 
     public static void exitBackward(Object state) {
-        ProbeState s = (ProbeState) state;
-        if (s != null && --s.backwardDepth == 0) {
-            s.pendingOutputLayer = null;
+        if (state instanceof ProbeState) {
+            ProbeState s = (ProbeState) state;
+            if (--s.backwardDepth == 0) {
+                s.pendingOutputLayer = null;
+            }
         }
     }
 
     /** An activation function returned: if an output layer is waiting for its output, this is it. */
     public static void onActivationFunction(Object result) {
-        ProbeState state = STATE.get();
-        Object layer = state.pendingOutputLayer;
-        if (layer != null && result != null) {
-            state.pendingOutputLayer = null;
-            callForward(layer, true, result);
+        try {
+            ProbeState state = STATE.get();
+            Object layer = state.pendingOutputLayer;
+            if (layer != null && result != null) {
+                state.pendingOutputLayer = null;
+                callForward(layer, true, result);
+            }
+        } catch (Throwable ignored) {
+            // Nothing may reach the training code.
         }
     }
 

@@ -28,15 +28,11 @@ class AdviceTargetsTest {
     }
 
     @Test
-    void theIgnoredPackagesAgreeInBothSpellings() {
+    void theIgnoredPackagesAreDecidedByName() {
         assertThat(IgnoredPackages.ignores("org/nd4j/linalg/factory/Nd4j")).isTrue();
         assertThat(IgnoredPackages.ignores("org/nd4j/linalg/activations/impl/ActivationReLU")).isFalse();
         assertThat(IgnoredPackages.ignores("org/deeplearning4j/nn/layers/BaseLayer")).isFalse();
         assertThat(IgnoredPackages.ignores("com/acme/Train")).isFalse();
         assertThat(IgnoredPackages.ignores("io/deadunit/agent/DeadunitAgent")).isTrue();
-        assertThat(IgnoredPackages.matcher().matches(
-                net.bytebuddy.description.type.TypeDescription.ForLoadedType.of(Nd4j.class))).isTrue();
-        assertThat(IgnoredPackages.matcher().matches(
-                net.bytebuddy.description.type.TypeDescription.ForLoadedType.of(ActivationReLU.class))).isFalse();
     }
 }

@@ -144,6 +144,28 @@ class InstrumentationInJvmTest {
         assertThat(HEALTH.errors()).as(LOG.toString()).isZero();
     }
 
+    /**
+     * A hooked method that throws: the exception reaches the caller unchanged, and the exit call ran (the call depth
+     * went back to zero, so the next forward pass is observed again, as the outermost one).
+     */
+    @Test
+    void aThrowingLayerThrowsItsOwnExceptionAndItsExitStillRuns() throws Exception {
+        RecordingProbe probe = new RecordingProbe(InstrumentationInJvmTest::name);
+        probe.install();
+        MultiLayerNetwork net = network();
+        Layer h0 = net.getLayer(0);
+        h0.clear(); // no input: DL4J refuses the forward pass
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> h0.activate(true, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()));
+        assertThat(thrown).as("DL4J's own exception").isNotNull();
+        assertThat(thrown.getStackTrace()[0].getClassName()).as("thrown by DL4J, not by the woven code")
+                .startsWith("org.deeplearning4j.");
+        net.output(batch()[0]);
+        assertThat(probe.events()).as("observed after the throw: the depth is back to zero")
+                .containsExactly("init net", "forward h0 false", "forward h1 false", "forward out false");
+        assertThat(HEALTH.errors()).as(LOG.toString()).isZero();
+    }
+
     @Test
     void theAdapterCountsIterationsClosesWindowsAndFindsTheDeadLayer() throws Exception {
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 2), new MonitorListener() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Attached with {@code enabled=false}, the agent costs the trainer nothing per call because it installs nothing:
  * {@code premain} sees {@code enabled=false} alone ({@code DisabledSwitch}) and returns before even the configuration
  * parser loads. Shown by the classes the JVM loads (unified logging of class loading, through
- * {@code JAVA_TOOL_OPTIONS}): no Byte Buddy, no transformer, no advice, no probe, no monitor, meter or endpoint
+ * {@code JAVA_TOOL_OPTIONS}): no Byte Buddy or ASM, no transformer, no advice, no probe, no monitor, meter or endpoint
  * class, no parser; only premain, that switch and what premain's code names. With nothing transformed, no DL4J
  * method runs a single extra instruction, so no one-JVM comparison is needed to show it is free (bench/README.md,
  * "Disabled").
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class DisabledIT {
 
     @Test
-    void disabledAgentLoadsNeitherByteBuddyNorAnyProbe() throws IOException {
+    void disabledAgentLoadsNeitherTheWeaverNorAnyProbe() throws IOException {
         List<String> loaded;
         try (ForkedTrainer t = ForkedTrainer.trainer("MlpTrainer").name("Disabled").agentArgs("enabled=false")
                 .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=classes.txt").hold(false)
