@@ -97,6 +97,8 @@ public final class Exporter implements AutoCloseable {
     private volatile Future<?> jmxCheck;
     /** Read and written on the housekeeping thread only. */
     private boolean jmxStarting;
+    private final Object jmxLock = new Object();
+    private boolean jmxClosed;
     private long publishNanos;
     private final long jmxDeadlineNanos;
 
@@ -199,23 +201,27 @@ public final class Exporter implements AutoCloseable {
 
     /** JMX once a model has trained an iteration, or the deadline passed, or someone awaits publishing. */
     private void startJmxWhenDue() {
-        if (jmxStarting || !(jmxWanted || anyModelTrained()
-                || System.nanoTime() - publishNanos > jmxDeadlineNanos)) {
-            return;
-        }
-        jmxStarting = true;
-        try {
-            jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
-            registry.add(jmx);
-            control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
-                    this::endpoint, deadUnits), log).orElse(null);
-        } catch (Throwable t) {
-            health.recordError("starting JMX", t);
-        } finally {
-            jmxReady.countDown();
-            Future<?> check = jmxCheck;
-            if (check != null) {
-                check.cancel(false);
+        // Under the lock close() takes: a start under way when the exporter closes finishes first and is then
+        // closed with it; none begins afterwards (an MBean registered after close() would outlive the exporter).
+        synchronized (jmxLock) {
+            if (jmxClosed || jmxStarting || !(jmxWanted || anyModelTrained()
+                    || System.nanoTime() - publishNanos > jmxDeadlineNanos)) {
+                return;
+            }
+            jmxStarting = true;
+            try {
+                jmx = new JmxMeterRegistry(jmxConfig(), Clock.SYSTEM);
+                registry.add(jmx);
+                control = AgentMBeanRegistration.register(new AgentControl(config, sampling, monitors,
+                        this::endpoint, deadUnits), log).orElse(null);
+            } catch (Throwable t) {
+                health.recordError("starting JMX", t);
+            } finally {
+                jmxReady.countDown();
+                Future<?> check = jmxCheck;
+                if (check != null) {
+                    check.cancel(false);
+                }
             }
         }
     }
@@ -414,6 +420,9 @@ public final class Exporter implements AutoCloseable {
         // Likewise over OTLP (bounded, see OtlpExport.CLOSE_BOUND).
         if (otlp != null) {
             otlp.close();
+        }
+        synchronized (jmxLock) {
+            jmxClosed = true;
         }
         if (control != null) {
             control.close();

@@ -133,6 +133,20 @@ class ExporterTest {
         }
     }
 
+    /** A JMX start racing close() never leaves the control MBean behind (it did, and broke the next test). */
+    @Test
+    void closingWhileJmxStartsLeavesNoMBean() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName control = new ObjectName(AgentMBeanRegistration.OBJECT_NAME);
+        for (int k = 0; k < 20; k++) {
+            Exporter exporter = Exporter.start(AgentConfig.builder().port(0).build(), log, Duration.ZERO);
+            Thread.sleep(k % 5 * 5); // close at different points of the start
+            exporter.close();
+            Thread.sleep(50);
+            assertThat(server.isRegistered(control)).as("control MBean after close, round " + k).isFalse();
+        }
+    }
+
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
