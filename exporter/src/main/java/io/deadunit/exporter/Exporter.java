@@ -39,7 +39,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.time.Duration;
 import java.util.logging.Level;
@@ -95,10 +95,9 @@ public final class Exporter implements AutoCloseable {
     private final CountDownLatch jmxReady = new CountDownLatch(1);
     private volatile boolean jmxWanted;
     private volatile Future<?> jmxCheck;
-    /** Read and written on the housekeeping thread only. */
-    private boolean jmxStarting;
     private final Object jmxLock = new Object();
-    private boolean jmxClosed;
+    /** Guarded by jmxLock. */
+    private boolean jmxStarting, jmxClosed;
     private long publishNanos;
     private final long jmxDeadlineNanos;
 
@@ -199,12 +198,13 @@ public final class Exporter implements AutoCloseable {
         }
     }
 
-    /** JMX once a model has trained an iteration, or the deadline passed, or someone awaits publishing. */
+    /**
+     * JMX (when configured) once a model has trained an iteration, the deadline passed, or someone awaits publishing.
+     * Under the lock close() takes: a start under way at close finishes and is closed with it; none begins after.
+     */
     private void startJmxWhenDue() {
-        // Under the lock close() takes: a start under way when the exporter closes finishes first and is then
-        // closed with it; none begins afterwards (an MBean registered after close() would outlive the exporter).
         synchronized (jmxLock) {
-            if (jmxClosed || jmxStarting || !(jmxWanted || anyModelTrained()
+            if (!config.jmx() || jmxClosed || jmxStarting || !(jmxWanted || anyModelTrained()
                     || System.nanoTime() - publishNanos > jmxDeadlineNanos)) {
                 return;
             }
@@ -333,9 +333,8 @@ public final class Exporter implements AutoCloseable {
     }
 
     private static List<Tag> tags(Map<String, String> labels) {
-        List<Tag> tags = new ArrayList<>();
-        labels.forEach((name, value) -> tags.add(Tag.of(name, value)));
-        return tags;
+        return labels.entrySet().stream().map(label -> Tag.of(label.getKey(), label.getValue()))
+                .collect(Collectors.toList());
     }
 
     /** A failure is counted and logged once like any other; the HTTP client only gets a 500 or a cut answer. */
