@@ -82,7 +82,7 @@ final class StaleTargetFiles {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(own.getParent(), "deadunit-*.json")) {
                 for (Path file : files) {
                     if (!file.getFileName().equals(own.getFileName())
-                            && isStale(file, owner, hostAndNamespace, gone) && Files.deleteIfExists(file)) {
+                            && isStale(file, owner, hostAndNamespace, gone) && delete(file)) {
                         removed++;
                     }
                 }
@@ -91,6 +91,15 @@ final class StaleTargetFiles {
             // a directory that cannot be listed: the stale files stay, as they would without this
         }
         return removed;
+    }
+
+    /** One file that cannot be removed (another user's directory, a race) does not stop the others. */
+    private static boolean delete(Path file) {
+        try {
+            return Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean isStale(Path file, UserPrincipal owner, String hostAndNamespace, LongPredicate gone) {
