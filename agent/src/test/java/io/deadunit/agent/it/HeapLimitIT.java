@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Why 2 (docs/robustness.md, "Heap"): with JavaCPP's limits at their defaults, as here, the trainer alone is
  * mostly bound by JavaCPP's physical-memory limit, to which the agent adds its own footprint (JavaCppBudget); then
- * the agent trains at the same -Xmx (bisected three times: 16/16, 15/15, 15/15 MB alone/with the agent, and it
- * trained at minimum + 1 and + 2 every time). Where the Java heap binds instead, the agent needs 1 to 2 MB more,
+ * the agent trains at the same -Xmx (bisected six times: 16/16 once, 15/15 five times, MB alone/with the agent,
+ * and it trained at minimum + 1 and + 2 every time). Where the Java heap binds instead, the agent needs 1 to 2 MB more,
  * at start-up, while ND4J initialises and the agent's exporter starts (JavaCPP's limit off: 14/15, 13/15, 13/15 MB):
  * which limit binds the trainer alone varies from run to run, so the margin covers the second. With Byte Buddy
  * this test held 3 MB.
