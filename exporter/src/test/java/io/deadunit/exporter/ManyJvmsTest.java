@@ -3,6 +3,7 @@ package io.deadunit.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deadunit.exporter.config.AgentConfig;
+import io.deadunit.exporter.discovery.TargetFile;
 import io.deadunit.exporter.monitor.LayerDescriptor;
 import io.deadunit.exporter.monitor.LayerMonitor;
 import io.deadunit.exporter.monitor.ModelMonitor;
@@ -111,7 +112,8 @@ class ManyJvmsTest {
             assertThat(files).extracting(p -> p.getFileName().toString())
                     .containsExactly("deadunit-" + ProcessHandle.current().pid() + "-" + port + ".json");
             assertThat(Files.readString(files.get(0))).isEqualTo("[{\"targets\":[\"127.0.0.1:" + port
-                    + "\"],\"labels\":{\"app\":\"sweep-7\",\"trial\":\"3\"}}]\n");
+                    + "\"],\"labels\":{\"app\":\"sweep-7\",\"trial\":\"3\",\"" + TargetFile.ORIGIN_LABEL + "\":\""
+                    + TargetFile.origin().orElseThrow() + "\"}}]\n");
         }
         assertThat(list(dir)).as("nothing left in targetsDir after close").isEmpty();
     }

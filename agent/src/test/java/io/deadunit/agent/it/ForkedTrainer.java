@@ -263,7 +263,9 @@ final class ForkedTrainer implements AutoCloseable {
                         + describe());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + DONE + " within " + timeout + describe());
+                // Where it hangs, taken before close() kills it (the whole dump is in threads.txt).
+                throw new AssertionError("no " + DONE + " within " + timeout + describe()
+                        + "\nthreads (not daemon; all in " + dir.resolve("threads.txt") + "):\n" + threadDump());
             }
             sleep(50);
         }
@@ -348,7 +350,10 @@ final class ForkedTrainer implements AutoCloseable {
         }
     }
 
-    /** jstack of the process if available (for diagnosing a JVM that does not exit). */
+    /**
+     * jstack of the process if available (for diagnosing a JVM that hangs or does not exit): written whole to
+     * threads.txt in the run directory; returns the stacks of the threads that are not daemons.
+     */
     String threadDump() {
         Path jstack = ItEnv.javaExecutable().getParent().resolve("jstack");
         if (!Files.isExecutable(jstack) || !process.isAlive()) {
@@ -360,8 +365,10 @@ final class ForkedTrainer implements AutoCloseable {
             String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(20, TimeUnit.SECONDS);
             Files.write(dir.resolve("threads.txt"), dump.getBytes(StandardCharsets.UTF_8));
-            return Arrays.stream(dump.split("\n")).filter(l -> l.startsWith("\""))
-                    .filter(l -> !l.contains(" daemon ")).collect(Collectors.joining("\n"));
+            // One block per thread, separated by blank lines: the non-daemon threads with their stacks.
+            return Arrays.stream(dump.split("\n\\s*\n")).filter(b -> b.startsWith("\""))
+                    .filter(b -> !b.lines().findFirst().orElse("").contains(" daemon "))
+                    .collect(Collectors.joining("\n"));
         } catch (IOException e) {
             return "(jstack failed: " + e + ")";
         } catch (InterruptedException e) {

@@ -9,23 +9,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 12: a trainer near its heap limit. The agent must not turn a run that works into an OutOfMemoryError. The
  * smallest -Xmx the trainer trains with alone is found in this run (1 MB steps), so the test holds on any CPU and
- * JDK; then the same trainer with the agent, observing every iteration, must train with 3 MB more.
+ * JDK; then the same trainer with the agent, observing every iteration, must train with 2 MB more.
  *
- * <p>Why 3: where the trainer alone is bound by JavaCPP's physical-memory limit (the usual case here), the agent
- * trains at the same -Xmx (its footprint is added to that limit, see JavaCppBudget); where it is bound by the Java
- * heap itself, the agent needs up to 2 MB more, at start-up, while Byte Buddy resolves DL4J's classes (measured:
- * 13 MB alone, 15 MB with the agent, JavaCPP's limit off). Which of the two binds varies from run to run on a
- * loaded machine (the minimum alone was 15, 16 and 17 MB in three runs), so the margin covers the second.
+ * <p>Why 2 (docs/robustness.md, "Heap"): with JavaCPP's limits at their defaults, as here, the trainer alone is
+ * mostly bound by JavaCPP's physical-memory limit, to which the agent adds its own footprint (JavaCppBudget); then
+ * the agent trains at the same -Xmx (bisected six times: 16/16 once, 15/15 five times, MB alone/with the agent,
+ * and it trained at minimum + 1 and + 2 every time). Where the Java heap binds instead, the agent needs 1 to 2 MB more,
+ * at start-up, while ND4J initialises and the agent's exporter starts (JavaCPP's limit off: 14/15, 13/15, 13/15 MB):
+ * which limit binds the trainer alone varies from run to run, so the margin covers the second. With Byte Buddy
+ * this test held 3 MB.
  */
 class HeapLimitIT {
     private static final int ITERATIONS = 50;
     /** Assumed too small for DL4J at all (a run that trains there only makes the bound below looser, not wrong). */
     private static final int LOW_MB = 10;
     private static final int HIGH_MB = 40;
-    private static final int MARGIN_MB = 3;
+    private static final int MARGIN_MB = 2;
 
     @Test
-    void theAgentTrainsThreeMegabytesAboveTheSmallestHeapTheTrainerNeedsAlone() {
+    void theAgentTrainsTwoMegabytesAboveTheSmallestHeapTheTrainerNeedsAlone() {
         assertThat(trains(HIGH_MB, false)).as("trains alone with -Xmx" + HIGH_MB + "m").isTrue();
         int fails = LOW_MB;
         int works = HIGH_MB;

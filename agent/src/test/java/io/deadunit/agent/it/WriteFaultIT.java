@@ -123,7 +123,7 @@ class WriteFaultIT {
     /**
      * {@code kill -9} while training: nothing can run, so the files stay, but whole: the discovery file was renamed
      * into place complete, and the bridge jar was complete before the bootstrap loader opened it. The next agent
-     * to start removes the dead process' bridge directory.
+     * to start removes the dead process' bridge directory, and its discovery file (same host, process gone).
      */
     @Test
     void killMinus9WhileTrainingLeavesOnlyWholeFiles() throws IOException {
@@ -149,9 +149,12 @@ class WriteFaultIT {
             assertThat(jar.getEntry("io/deadunit/agent/probe/ProbeState.class")).isNotNull();
         }
 
-        try (ForkedTrainer next = isolated("WriteFault-after-kill9", tmp).start()) {
+        try (ForkedTrainer next = isolated("WriteFault-after-kill9", tmp)
+                .agentArgs("sampleEvery=1,targetsDir=" + targets).start()) {
             assertThat(digestOfCompletedRun(next)).isEqualTo(plainDigest);
             assertThat(list(tmp)).as("the next agent removed the dead process' bridge directory; its own is"
+                    + " removed at exit").isEmpty();
+            assertThat(list(targets)).as("the next agent removed the dead process' discovery file; its own is"
                     + " removed at exit").isEmpty();
         }
     }

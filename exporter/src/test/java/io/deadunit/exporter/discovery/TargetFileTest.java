@@ -29,8 +29,12 @@ class TargetFileTest {
     void writesTheWholeFileAndNothingElse() throws IOException {
         try (TargetFile file = TargetFile.write(dir, "127.0.0.1:9404", 9404, Map.of("job", "train"))) {
             assertThat(names(dir)).containsExactly(file.path().getFileName().toString());
+            assertThat(TargetFile.origin()).as("this process' origin (Linux)")
+                    .hasValue(StaleTargetFiles.ownOrigin().orElseThrow())
+                    .get().asString().endsWith(":" + ProcessHandle.current().pid());
             assertThat(Files.readString(file.path()))
-                    .isEqualTo("[{\"targets\":[\"127.0.0.1:9404\"],\"labels\":{\"job\":\"train\"}}]\n");
+                    .isEqualTo("[{\"targets\":[\"127.0.0.1:9404\"],\"labels\":{\"job\":\"train\",\"__deadunit_process\":\""
+                            + TargetFile.origin().orElseThrow() + "\"}}]\n");
             file.close();
             assertThat(names(dir)).isEmpty();
         }
