@@ -1,15 +1,39 @@
 package io.deadunit.exporter.stats;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
-/** A zero-copy view of a float buffer; indices are absolute positions in the buffer. */
+/**
+ * A zero-copy view of a float buffer; indices are absolute positions in the buffer. Made from the bytes, it also
+ * reads the floats' bit patterns ({@link #copyBits}), which the scanner counts non-zero values from.
+ */
 public final class FloatTensorData implements TensorData {
     private final FloatBuffer buffer;
+    private final IntBuffer bits;
     private float[] run = new float[0];
 
     /** @param buffer read through a private duplicate: its position is never touched */
     public FloatTensorData(FloatBuffer buffer) {
         this.buffer = buffer.duplicate();
+        this.bits = null;
+    }
+
+    /** @param bytes native-order floats from index 0, read through views of their own: never touched */
+    public FloatTensorData(ByteBuffer bytes) {
+        this.buffer = bytes.asFloatBuffer();
+        this.bits = bytes.asIntBuffer();
+    }
+
+    /** Whether {@link #copyBits} can be called. */
+    public boolean hasBits() {
+        return bits != null;
+    }
+
+    /** Copies the bit patterns of {@code n} contiguous elements from {@code start} into {@code dst[from..from+n)}. */
+    public void copyBits(long start, int[] dst, int from, int n) {
+        bits.position((int) start);
+        bits.get(dst, from, n);
     }
 
     @Override
@@ -21,6 +45,19 @@ public final class FloatTensorData implements TensorData {
     public void copy(long start, float[] dst, int from, int n) {
         buffer.position((int) start);
         buffer.get(dst, from, n);
+    }
+
+    /**
+     * The index (from 0) of the first of {@code n} elements from {@code start} that differs from
+     * {@code other[from..from+n)}, or -1 when none does; compared as {@link java.util.Arrays#mismatch(float[],
+     * float[])} does (bit patterns, every NaN alike), in place and vectorised by the JDK, with no copy.
+     */
+    public int mismatch(long start, float[] other, int from, int n) {
+        buffer.limit((int) start + n);
+        buffer.position((int) start);
+        int at = buffer.mismatch(FloatBuffer.wrap(other, from, n));
+        buffer.limit(buffer.capacity());
+        return at;
     }
 
     @Override
