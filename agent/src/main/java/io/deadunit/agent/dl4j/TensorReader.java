@@ -104,8 +104,7 @@ final class TensorReader {
         }
 
         private static TensorData wrap(DataBuffer buffer, boolean isFloat) {
-            // Floats from the bytes, so that the scanner can also read their bit patterns (its non-zero count).
-            return isFloat ? new FloatTensorData(buffer.asNio()) : new DoubleTensorData(buffer.asNioDouble());
+            return isFloat ? new FloatTensorData(buffer.asNioFloat()) : new DoubleTensorData(buffer.asNioDouble());
         }
     }
 }

@@ -8,12 +8,10 @@ import java.util.Arrays;
  * vectorises (JDK 17 does not vectorise float-to-double conversions nor reductions, so the old loop, which widened
  * each float to a double and summed into scalars, ran one element at a time).
  *
- * <p>Each element adds into "slots": per-slot float partial sums of |v|, v and v² (|v| for activations only), and
- * float counters of non-zero and saturated values; rows read from a {@link FloatTensorData} that has the floats' bit
- * patterns count non-zero values from those, in int arithmetic (cheaper than the float trick). Rows across units
- * use one slot per (row of a small group, unit); runs of one unit use {@code lanes} slots per unit. Slots are
- * folded into per-unit and per-layer doubles after at most {@link #FLUSH} additions each, and at the end of the
- * tensor.
+ * <p>Each element adds into "slots": per-slot float partial sums of |v| (activations only: gradients report
+ * none), v and v², and float counters of non-zero and saturated values. Rows across units use one slot per (row of
+ * a small group, unit); runs of one unit use {@code lanes} slots per unit. Slots are folded into per-unit and
+ * per-layer doubles after at most {@link #FLUSH} additions each, and at the end of the tensor.
  *
  * <p>Precision: every partial sum is compensated (Knuth's TwoSum keeps the rounding error of each addition in a
  * second float, exactly), so a folded slot is off by at most γ²·Σ|x| with γ = (FLUSH-1)·2⁻²⁴ ≈ 6.1e-5, i.e.
@@ -50,11 +48,6 @@ final class FloatScan {
     private float[] block = new float[BLOCK];
     /** The elements of one element-wise loop, at index 0 like the slots (see {@link SlotKernels#add}). */
     private float[] stage = new float[0];
-    /** Bit patterns of the block and of the stage, when the data has them ({@link FloatTensorData#hasBits}). */
-    private int[] bitsBlock = new int[0];
-    private int[] bitsStage = new int[0];
-    /** Whether the rows of this tensor come with their bit patterns (rows across units read in blocks only). */
-    private boolean withBits;
     /** Rows across units: one set of slots, (row in group, unit) → slot. */
     private SlotKernels.Slots rowSlots = new SlotKernels.Slots(0);
     /** Runs of one unit: one set of {@code lanes} slots per unit. */
@@ -183,10 +176,6 @@ final class FloatScan {
         if (stage.length < Math.max(slots, lanes)) {
             stage = new float[Math.max(slots, lanes)];
         }
-        if (acrossUnits && bitsStage.length < slots) {
-            bitsStage = new int[slots];
-        }
-        withBits = false;
         if (unitSumAbs.length < units) {
             unitSumAbs = new double[units];
             unitNonZero = new long[units];
@@ -243,16 +232,9 @@ final class FloatScan {
     private void rowsSegment(FloatTensorData data, long start, long rows) {
         int rowsPerBlock = rowsPerBlock();
         long position = start;
-        withBits = data.hasBits();
-        if (withBits && bitsBlock.length < rowsPerBlock * units) {
-            bitsBlock = new int[rowsPerBlock * units];
-        }
         for (long left = rows; left > 0 && finite; ) {
             int n = (int) Math.min(left, rowsPerBlock);
             data.copy(position, block, 0, n * units);
-            if (withBits) {
-                data.copyBits(position, bitsBlock, 0, n * units);
-            }
             rows(n);
             position += (long) n * units;
             left -= n;
@@ -280,16 +262,13 @@ final class FloatScan {
         for (int g = 0; g < rows; g += group) {
             int n = Math.min(group, rows - g) * units;
             System.arraycopy(block, g * units, stage, 0, n);
-            if (withBits) {
-                System.arraycopy(bitsBlock, g * units, bitsStage, 0, n);
-            }
             addRows(n);
         }
     }
 
     /** {@code stage[0, n)} into the row slots, one element each. */
     private void addRows(int n) {
-        SlotKernels.add(stage, withBits ? bitsStage : null, n, rowSlots, magnitudes, bounded, low, high);
+        SlotKernels.add(stage, n, rowSlots, magnitudes, bounded, low, high);
         if (++calls == FLUSH) {
             foldRows();
             calls = 0;
@@ -334,7 +313,7 @@ final class FloatScan {
         for (int c = 0; c < n; c += lanes) {
             int m = Math.min(lanes, n - c);
             System.arraycopy(block, from + c, stage, 0, m);
-            SlotKernels.add(stage, null, m, slots, magnitudes, bounded, low, high);
+            SlotKernels.add(stage, m, slots, magnitudes, bounded, low, high);
             if (++unitCalls[unit] == FLUSH) {
                 foldUnit(unit);
             }
@@ -365,7 +344,7 @@ final class FloatScan {
         unitSumAbs[unit] += (double) aHi + aLo;
         sum += (double) sHi + sLo;
         sumSquares += (double) qHi + qLo;
-        unitNonZero[unit] += (long) fired + s.nonZeroBits[k];
+        unitNonZero[unit] += (long) fired;
         unitSaturated[unit] += (long) s.saturated[k];
         s.absHi[k] = 0;
         s.absLo[k] = 0;
@@ -374,7 +353,6 @@ final class FloatScan {
         s.sqHi[k] = 0;
         s.sqLo[k] = 0;
         s.nonZero[k] = 0;
-        s.nonZeroBits[k] = 0;
         s.saturated[k] = 0;
     }
 

@@ -1,39 +1,15 @@
 package io.deadunit.exporter.stats;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 
-/**
- * A zero-copy view of a float buffer; indices are absolute positions in the buffer. Made from the bytes, it also
- * reads the floats' bit patterns ({@link #copyBits}), which the scanner counts non-zero values from.
- */
+/** A zero-copy view of a float buffer; indices are absolute positions in the buffer. */
 public final class FloatTensorData implements TensorData {
     private final FloatBuffer buffer;
-    private final IntBuffer bits;
     private float[] run = new float[0];
 
     /** @param buffer read through a private duplicate: its position is never touched */
     public FloatTensorData(FloatBuffer buffer) {
         this.buffer = buffer.duplicate();
-        this.bits = null;
-    }
-
-    /** @param bytes native-order floats from index 0, read through views of their own: never touched */
-    public FloatTensorData(ByteBuffer bytes) {
-        this.buffer = bytes.asFloatBuffer();
-        this.bits = bytes.asIntBuffer();
-    }
-
-    /** Whether {@link #copyBits} can be called. */
-    public boolean hasBits() {
-        return bits != null;
-    }
-
-    /** Copies the bit patterns of {@code n} contiguous elements from {@code start} into {@code dst[from..from+n)}. */
-    public void copyBits(long start, int[] dst, int from, int n) {
-        bits.position((int) start);
-        bits.get(dst, from, n);
     }
 
     @Override

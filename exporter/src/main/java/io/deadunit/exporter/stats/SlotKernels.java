@@ -17,23 +17,17 @@ final class SlotKernels {
 
     /**
      * Adds {@code x[j]} into slot j for j below n; sums of |v| only with {@code magnitudes} (gradients keep none).
-     * With {@code bits} (the same elements' bit patterns, or null), non-zero values are counted from those.
      * Element-wise loops only, each small: C2 (JDK 17) vectorises a loop only if its body is small enough to
      * unroll, and only if every array is indexed alike (x and the slots are all float[], which it cannot tell apart:
      * a different offset per array would look like a dependence).
      */
-    static void add(float[] x, int[] bits, int n, Slots s, boolean magnitudes, boolean bounded, float low,
-                    float high) {
+    static void add(float[] x, int n, Slots s, boolean magnitudes, boolean bounded, float low, float high) {
         if (magnitudes) {
             twoSumAbs(x, n, s.absHi, s.absLo);
         }
         twoSum(x, n, s.sumHi, s.sumLo);
         twoSumSquares(x, n, s.sqHi, s.sqLo);
-        if (bits != null) {
-            countNonZeroBits(bits, n, s.nonZeroBits);
-        } else {
-            countNonZero(x, n, s.nonZero);
-        }
+        countNonZero(x, n, s.nonZero);
         if (bounded) {
             countSaturated(x, n, s.saturated, low, high);
         }
@@ -93,17 +87,6 @@ final class SlotKernels {
         }
     }
 
-    /**
-     * The same count from the bit patterns, in int arithmetic (no division): m = |v|'s bits is 0 exactly for ±0,
-     * and (m | -m) >>> 31 is then 0, else 1 (m ≤ 0x7fffffff, so -m is negative for every m > 0).
-     */
-    private static void countNonZeroBits(int[] bits, int n, int[] count) {
-        for (int j = 0; j < n; j++) {
-            int m = bits[j] & 0x7fffffff;
-            count[j] += (m | -m) >>> 31;
-        }
-    }
-
     /** Two loops (v ≤ low, then high ≤ v): one loop doing both is too large for C2 to unroll, hence to vectorise. */
     private static void countSaturated(float[] x, int n, float[] count, float low, float high) {
         for (int j = 0; j < n; j++) {
@@ -126,8 +109,6 @@ final class SlotKernels {
         final float[] sqHi;
         final float[] sqLo;
         final float[] nonZero;
-        /** Non-zero counts of the bit-pattern path ({@link #countNonZeroBits}). */
-        final int[] nonZeroBits;
         final float[] saturated;
 
         Slots(int capacity) {
@@ -139,7 +120,6 @@ final class SlotKernels {
             sqHi = new float[capacity];
             sqLo = new float[capacity];
             nonZero = new float[capacity];
-            nonZeroBits = new int[capacity];
             saturated = new float[capacity];
         }
     }

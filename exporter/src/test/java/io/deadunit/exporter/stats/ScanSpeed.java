@@ -66,15 +66,12 @@ public final class ScanSpeed {
             elements *= shape[k];
             span += (shape[k] - 1) * stride[k];
         }
-        ByteBuffer bytes = ByteBuffer.allocateDirect((int) span * 4).order(ByteOrder.nativeOrder());
-        FloatBuffer buffer = bytes.asFloatBuffer();
+        FloatBuffer buffer = ByteBuffer.allocateDirect((int) span * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         Random random = new Random(7);
         for (int i = 0; i < span; i++) {
             buffer.put(i, random.nextDouble() < 0.4 ? 0f : (float) random.nextGaussian());
         }
-        // As the agent reads a tensor: floats and their bit patterns (set -Dscan.floatsOnly=true for floats only).
-        FloatTensorData data = Boolean.getBoolean("scan.floatsOnly") ? new FloatTensorData(buffer)
-                : new FloatTensorData(bytes);
+        FloatTensorData data = new FloatTensorData(buffer);
         UnitAccumulator acc = bounds == null ? UnitAccumulator.forGradients() : new UnitAccumulator(bounds);
         int timeAxis = unitAxis == 1 ? 2 : 1;
         int reps = (int) Math.max(1, 2_000_000 / elements);

@@ -162,23 +162,14 @@ class UnitScannerLayoutsTest {
 
     private static void check(float[] values, long[] shape, long[] stride, long offset, int unitAxis,
                               ActivationBounds bounds, boolean magnitudes) {
-        // Floats only, and floats with their bit patterns (what the agent reads: the non-zero count from the bits).
-        for (FloatTensorData data : new FloatTensorData[]{new FloatTensorData(direct(values)),
-                new FloatTensorData(directBytes(values))}) {
-            UnitAccumulator scanned = magnitudes ? new UnitAccumulator(bounds) : UnitAccumulator.forGradients();
-            // Twice: the second tensor adds to the first, and reuses the per-thread scratch the first left clean.
-            UnitScanner.scan(data, offset, shape, stride, unitAxis, scanned);
-            UnitScanner.scan(data, offset, shape, stride, unitAxis, scanned);
-            Reference expected = Reference.of(values, offset, shape, stride, unitAxis,
-                    magnitudes ? bounds : ActivationBounds.UNBOUNDED, null, -1);
-            expected.twice().assertMatches(scanned, magnitudes);
-        }
-    }
-
-    private static ByteBuffer directBytes(float[] values) {
-        ByteBuffer bytes = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder());
-        bytes.asFloatBuffer().put(values);
-        return bytes;
+        UnitAccumulator scanned = magnitudes ? new UnitAccumulator(bounds) : UnitAccumulator.forGradients();
+        FloatTensorData data = new FloatTensorData(direct(values));
+        // Twice: the second tensor adds to the first, and reuses the per-thread scratch the first left clean.
+        UnitScanner.scan(data, offset, shape, stride, unitAxis, scanned);
+        UnitScanner.scan(data, offset, shape, stride, unitAxis, scanned);
+        Reference expected = Reference.of(values, offset, shape, stride, unitAxis,
+                magnitudes ? bounds : ActivationBounds.UNBOUNDED, null, -1);
+        expected.twice().assertMatches(scanned, magnitudes);
     }
 
     private static FloatBuffer direct(float[] values) {
