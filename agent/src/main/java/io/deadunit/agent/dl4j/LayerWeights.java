@@ -221,9 +221,8 @@ final class LayerWeights {
             return null;
         }
         double[] out = new double[units];
-        for (int u = 0; u < units; u++) {
-            out[u] = data.get(b.offset() + u);
-        }
+        // one bulk read: this runs once per window, mostly interpreted, where a call per unit is what costs
+        data.read(b.offset(), units, 1, out);
         return out;
     }
 
