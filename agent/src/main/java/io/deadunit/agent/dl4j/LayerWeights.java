@@ -65,32 +65,93 @@ final class LayerWeights {
      * @param updates the layer's gradient (= update) view per parameter, from {@link #updateViews}
      */
     static double updateRatio(Layer layer, Map<String, INDArray> updates) {
-        Map<String, INDArray> table = layer.paramTable();
-        if (table == null || updates == null) {
+        return updateRatio(layer, StepViews.of(layer, updates));
+    }
+
+    /** As {@link #updateRatio(Layer, Map)}, from views prepared once; NaN when they no longer match the layer. */
+    static double updateRatio(Layer layer, StepViews views) {
+        if (views == null || views.steps.length == 0 || !views.matches(layer)) {
             return Double.NaN;
         }
         double[] sums = new double[2];
-        boolean any = false;
-        for (Map.Entry<String, INDArray> e : table.entrySet()) {
-            INDArray w = e.getValue();
-            INDArray u = updates.get(e.getKey());
-            if (!e.getKey().endsWith(WEIGHTS) || w == null || u == null || w.isEmpty()) {
-                continue;
-            }
-            long n = WeightStats.compactLength(w.shape(), w.stride());
-            if (n != w.length() || u.length() != n || !Arrays.equals(w.shape(), u.shape())
-                    || !Arrays.equals(w.stride(), u.stride())) {
-                continue;
-            }
-            TensorData weights = TensorReader.view(w);
-            TensorData update = TensorReader.view(u);
-            if (weights == null || update == null) {
-                continue;
-            }
-            WeightStats.addStep(weights, w.offset(), update, u.offset(), n, MAX_RATIO_ELEMENTS, sums);
-            any = true;
+        for (Step step : views.steps) {
+            WeightStats.addStep(step.weightData, step.weights.offset(), step.updateData, step.updateOffset,
+                    step.length, MAX_RATIO_ELEMENTS, sums);
         }
-        return any ? WeightStats.updateRatio(sums) : Double.NaN;
+        return WeightStats.updateRatio(sums);
+    }
+
+    /**
+     * A layer's weight tensors and their updates with zero-copy views of both, checked and made once per gradient
+     * array: making the NIO views and reading shapes and strides cost more than the sampled read itself. Used while
+     * the layer still holds the same weight arrays on the same buffers ({@link #matches}).
+     */
+    static final class StepViews {
+        final Step[] steps;
+
+        private StepViews(Step[] steps) {
+            this.steps = steps;
+        }
+
+        /** The layer's weights and their updates that can be read in place, or null without a table or updates. */
+        static StepViews of(Layer layer, Map<String, INDArray> updates) {
+            Map<String, INDArray> table = layer.paramTable();
+            if (table == null || updates == null) {
+                return null;
+            }
+            java.util.List<Step> steps = new java.util.ArrayList<>();
+            for (Map.Entry<String, INDArray> e : table.entrySet()) {
+                INDArray w = e.getValue();
+                INDArray u = updates.get(e.getKey());
+                if (!e.getKey().endsWith(WEIGHTS) || w == null || u == null || w.isEmpty()) {
+                    continue;
+                }
+                long n = WeightStats.compactLength(w.shape(), w.stride());
+                if (n != w.length() || u.length() != n || !Arrays.equals(w.shape(), u.shape())
+                        || !Arrays.equals(w.stride(), u.stride())) {
+                    continue;
+                }
+                TensorData weights = TensorReader.view(w);
+                TensorData update = TensorReader.view(u);
+                if (weights != null && update != null) {
+                    steps.add(new Step(e.getKey(), w, weights, update, u.offset(), n));
+                }
+            }
+            return new StepViews(steps.toArray(new Step[0]));
+        }
+
+        /** Whether the layer still holds these weight arrays, on the same buffers (identity checks only). */
+        boolean matches(Layer layer) {
+            for (Step step : steps) {
+                INDArray w = layer.getParam(step.key);
+                if (w != step.weights || w.data() != step.buffer) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** One weight tensor and its update, compact with the same layout, and views of both. */
+    private static final class Step {
+        final String key;
+        final INDArray weights;
+        final Object buffer;
+        final TensorData weightData;
+        final TensorData updateData;
+        final long updateOffset;
+        final long length;
+
+        Step(String key, INDArray weights, TensorData weightData, TensorData updateData, long updateOffset,
+             long length) {
+            this.key = key;
+            this.weights = weights;
+            this.buffer = weights.data();
+            this.weightData = weightData;
+            this.updateData = updateData;
+            this.updateOffset = updateOffset;
+            this.length = length;
+        }
     }
 
     /**
@@ -160,9 +221,8 @@ final class LayerWeights {
             return null;
         }
         double[] out = new double[units];
-        for (int u = 0; u < units; u++) {
-            out[u] = data.get(b.offset() + u);
-        }
+        // one bulk read: this runs once per window, mostly interpreted, where a call per unit is what costs
+        data.read(b.offset(), units, 1, out);
         return out;
     }
 

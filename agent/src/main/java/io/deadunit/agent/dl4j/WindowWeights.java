@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Map;
-
 /**
  * The weight side of the end of a training iteration, which the model monitor drives ({@link IterationEnd}): after
  * the optimizer step, the iteration's weight evidence goes into the layers' windows (update ratio on a few sampled iterations;
@@ -104,7 +102,7 @@ final class WindowWeights {
                 continue;
             }
             if (updateRatio) {
-                monitor.onUpdateRatio(LayerWeights.updateRatio(layer, updateViews(layer)));
+                monitor.onUpdateRatio(updateRatio(layer));
             }
             if (closes) {
                 monitor.onStagnantUnits(LayerWeights.stagnantUnits(layer, monitor));
@@ -115,33 +113,36 @@ final class WindowWeights {
     }
 
     /**
-     * The layer's gradient view split per parameter, cached while the layer keeps the same gradient array (creating
-     * the views costs tens of microseconds per layer). Entries of collected layers are dropped at window closes.
+     * The step of the layer's weights just applied ({@link LayerWeights#updateRatio}), through views of its weights
+     * and of its gradient array split per parameter, made once and kept while the layer keeps the same gradient
+     * array and weight arrays (making the views costs more than the sampled read). Entries of collected layers are
+     * dropped at window closes.
      */
-    private Map<String, INDArray> updateViews(Layer layer) {
+    private double updateRatio(Layer layer) {
         INDArray flat = layer.getGradientsViewArray();
         if (flat == null) {
-            return null;
+            return Double.NaN;
         }
         UpdateViews cached = updateViews.get(layer);
-        if (cached == null || cached.flat != flat) {
+        if (cached == null || cached.flat != flat || cached.steps == null || !cached.steps.matches(layer)) {
             if (cached != null) {
                 updateViews.remove(layer);
             }
-            UpdateViews fresh = new UpdateViews(flat, LayerWeights.updateViews(layer));
+            UpdateViews fresh = new UpdateViews(flat,
+                    LayerWeights.StepViews.of(layer, LayerWeights.updateViews(layer)));
             cached = updateViews.computeIfAbsent(layer, l -> fresh);
         }
-        return cached.views;
+        return LayerWeights.updateRatio(layer, cached.steps);
     }
 
-    /** A layer's gradient array and its per-parameter views. */
+    /** A layer's gradient array and the views of its weights and their updates. */
     private static final class UpdateViews {
         final INDArray flat;
-        final Map<String, INDArray> views;
+        final LayerWeights.StepViews steps;
 
-        UpdateViews(INDArray flat, Map<String, INDArray> views) {
+        UpdateViews(INDArray flat, LayerWeights.StepViews steps) {
             this.flat = flat;
-            this.views = views;
+            this.steps = steps;
         }
     }
 }

@@ -8,10 +8,10 @@ import java.util.Arrays;
  * vectorises (JDK 17 does not vectorise float-to-double conversions nor reductions, so the old loop, which widened
  * each float to a double and summed into scalars, ran one element at a time).
  *
- * <p>Each element adds into "slots": per-slot float partial sums of |v|, v and v², and float counters of non-zero
- * and saturated values. Rows across units use one slot per (row of a small group, unit); runs of one unit use
- * {@code lanes} slots per unit. Slots are folded into per-unit and per-layer doubles after at most {@link #FLUSH}
- * additions each, and at the end of the tensor.
+ * <p>Each element adds into "slots": per-slot float partial sums of |v| (activations only: gradients report
+ * none), v and v², and float counters of non-zero and saturated values. Rows across units use one slot per (row of
+ * a small group, unit); runs of one unit use {@code lanes} slots per unit. Slots are folded into per-unit and
+ * per-layer doubles after at most {@link #FLUSH} additions each, and at the end of the tensor.
  *
  * <p>Precision: every partial sum is compensated (Knuth's TwoSum keeps the rounding error of each addition in a
  * second float, exactly), so a folded slot is off by at most γ²·Σ|x| with γ = (FLUSH-1)·2⁻²⁴ ≈ 6.1e-5, i.e.
@@ -63,6 +63,8 @@ final class FloatScan {
     private int group;
     private int calls;
     private boolean bounded;
+    /** Whether sums of |v| are kept ({@link UnitAccumulator#magnitudes()}); gradients skip that loop. */
+    private boolean magnitudes;
     /** Float thresholds equivalent to the double ones: v ≤ low (as floats) exactly when (double) v ≤ lowThreshold. */
     private float low;
     private float high;
@@ -155,6 +157,7 @@ final class FloatScan {
             return false;
         }
         bounded = acc.bounded();
+        magnitudes = acc.magnitudes();
         low = floatAtOrBelow(acc.lowThreshold());
         high = floatAtOrAbove(acc.highThreshold());
         if (bounded && !(low < high)) {
@@ -265,7 +268,7 @@ final class FloatScan {
 
     /** {@code stage[0, n)} into the row slots, one element each. */
     private void addRows(int n) {
-        SlotKernels.add(stage, n, rowSlots, bounded, low, high);
+        SlotKernels.add(stage, n, rowSlots, magnitudes, bounded, low, high);
         if (++calls == FLUSH) {
             foldRows();
             calls = 0;
@@ -310,7 +313,7 @@ final class FloatScan {
         for (int c = 0; c < n; c += lanes) {
             int m = Math.min(lanes, n - c);
             System.arraycopy(block, from + c, stage, 0, m);
-            SlotKernels.add(stage, m, slots, bounded, low, high);
+            SlotKernels.add(stage, m, slots, magnitudes, bounded, low, high);
             if (++unitCalls[unit] == FLUSH) {
                 foldUnit(unit);
             }

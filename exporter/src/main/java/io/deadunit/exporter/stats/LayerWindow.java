@@ -137,27 +137,38 @@ public final class LayerWindow {
         return hasActivations() ? snapshot() : null;
     }
 
+    /**
+     * Runs once per layer and window, so it mostly runs in the interpreter (too rarely for the JIT): the per-unit
+     * loops read the accumulator's arrays directly and call nothing, which makes them several times cheaper there.
+     */
     private LayerSnapshot snapshot() {
         int units = forward.units();
         long positions = forward.positionsPerUnit();
-        UnitSets sets = new UnitSets(units);
+        long[] nonZero = forward.nonZeroCounts();
+        long[] atBound = forward.saturatedCounts();
+        double[] sumAbs = forward.sumsAbs();
+        int[] dead = new int[units];
+        int deadCount = 0;
+        int[] saturated = new int[units];
+        int saturatedCount = 0;
+        double saturatedFrom = SATURATED_SHARE * positions;
         double totalSumAbs = 0;
         double[] activity = new double[units];
         double[] firingRate = new double[units];
         for (int u = 0; u < units; u++) {
-            long nonZero = forward.nonZero(u);
-            long atBound = forward.saturated(u);
-            if (nonZero == 0) {
-                sets.dead.add(u);
+            long fired = nonZero[u];
+            if (fired == 0) {
+                dead[deadCount++] = u;
             }
-            if (bounded && atBound >= SATURATED_SHARE * positions) {
-                sets.saturated.add(u);
+            if (bounded && atBound[u] >= saturatedFrom) {
+                saturated[saturatedCount++] = u;
             }
-            firingRate[u] = positions == 0 ? 0 : (double) nonZero / positions;
-            activity[u] = positions == 0 ? 0 : bounded ? (double) (positions - atBound) / positions : firingRate[u];
-            totalSumAbs += forward.sumAbs(u);
+            double rate = positions == 0 ? 0 : (double) fired / positions;
+            firingRate[u] = rate;
+            activity[u] = positions == 0 ? 0 : bounded ? (double) (positions - atBound[u]) / positions : rate;
+            totalSumAbs += sumAbs[u];
         }
-        addDormant(units, totalSumAbs / units, sets);
+        int[][] dormant = dormant(units, totalSumAbs / units, sumAbs);
 
         long finite = forward.count() - forward.nonFinite();
         double mean = finite == 0 ? Double.NaN : forward.sum() / finite;
@@ -168,9 +179,10 @@ public final class LayerWindow {
         double zeroGradientUnits = Double.NaN;
         if (gradientNorms > 0 && backward.units() == units) {
             gradientNorm = gradientNormSum / gradientNorms;
+            long[] gradientNonZero = backward.nonZeroCounts();
             int zeroGradient = 0;
             for (int u = 0; u < units; u++) {
-                if (backward.nonZero(u) == 0) {
+                if (gradientNonZero[u] == 0) {
                     zeroGradient++;
                 }
             }
@@ -178,64 +190,31 @@ public final class LayerWindow {
         }
         double updateRatio = updateRatios == 0 ? Double.NaN : updateRatioSum / updateRatios;
         double[] unitBiases = biases != null && biases.length == units ? biases.clone() : null;
-        return new LayerSnapshot(units, positions, sets.dead.toArray(), sets.dormantArrays(), sets.saturated.toArray(),
-                mean, Math.sqrt(variance), zeroRatio, activity, firingRate, gradientNorm, zeroGradientUnits,
-                updateRatio, stagnantUnits, learningRate, unitBiases);
+        return new LayerSnapshot(units, positions, java.util.Arrays.copyOf(dead, deadCount),
+                dormant, java.util.Arrays.copyOf(saturated, saturatedCount), mean, Math.sqrt(variance), zeroRatio,
+                activity, firingRate, gradientNorm, zeroGradientUnits, updateRatio, stagnantUnits, learningRate,
+                unitBiases);
     }
 
     /**
-     * Dormancy score of unit i: its mean |activation| over the layer's average mean |activation|. Both sides
-     * share the same positions, so sums can stand for means. A layer whose outputs are all 0 is wholly dormant.
+     * Per τ of {@link LayerSnapshot#DORMANT_TAUS}, the units whose dormancy score is at most τ, in unit order. The
+     * score of unit i: its mean |activation| over the layer's average mean |activation|. Both sides share the same
+     * positions, so sums can stand for means. A layer whose outputs are all 0 is wholly dormant.
      */
-    private void addDormant(int units, double averageSumAbs, UnitSets sets) {
-        for (int u = 0; u < units; u++) {
-            double score = averageSumAbs == 0 ? 0 : forward.sumAbs(u) / averageSumAbs;
-            for (int t = 0; t < LayerSnapshot.DORMANT_TAUS.length; t++) {
-                if (score <= LayerSnapshot.DORMANT_TAUS[t]) {
-                    sets.dormant[t].add(u);
+    private static int[][] dormant(int units, double averageSumAbs, double[] sumAbs) {
+        int[][] dormant = new int[LayerSnapshot.DORMANT_TAUS.length][];
+        int[] found = new int[units];
+        for (int t = 0; t < dormant.length; t++) {
+            double tau = LayerSnapshot.DORMANT_TAUS[t];
+            int count = 0;
+            for (int u = 0; u < units; u++) {
+                double score = averageSumAbs == 0 ? 0 : sumAbs[u] / averageSumAbs;
+                if (score <= tau) {
+                    found[count++] = u;
                 }
             }
+            dormant[t] = java.util.Arrays.copyOf(found, count);
         }
-    }
-
-    /** Indices of the units in each category, collected in one pass. */
-    private static final class UnitSets {
-        final IntList dead;
-        final IntList saturated;
-        final IntList[] dormant = new IntList[LayerSnapshot.DORMANT_TAUS.length];
-
-        UnitSets(int units) {
-            dead = new IntList(units);
-            saturated = new IntList(units);
-            for (int t = 0; t < dormant.length; t++) {
-                dormant[t] = new IntList(units);
-            }
-        }
-
-        int[][] dormantArrays() {
-            int[][] arrays = new int[dormant.length][];
-            for (int t = 0; t < dormant.length; t++) {
-                arrays[t] = dormant[t].toArray();
-            }
-            return arrays;
-        }
-    }
-
-    /** A growable list of unit indices, without boxing. */
-    private static final class IntList {
-        private final int[] values;
-        private int size;
-
-        IntList(int capacity) {
-            values = new int[capacity];
-        }
-
-        void add(int value) {
-            values[size++] = value;
-        }
-
-        int[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
-        }
+        return dormant;
     }
 }

@@ -16,12 +16,15 @@ final class SlotKernels {
     }
 
     /**
-     * Adds {@code x[j]} into slot j for j below n. Element-wise loops only, each small: C2 (JDK 17) vectorises a
-     * loop only if its body is small enough to unroll, and only if every array is indexed alike (x and the slots
-     * are all float[], which it cannot tell apart: a different offset per array would look like a dependence).
+     * Adds {@code x[j]} into slot j for j below n; sums of |v| only with {@code magnitudes} (gradients keep none).
+     * Element-wise loops only, each small: C2 (JDK 17) vectorises a loop only if its body is small enough to
+     * unroll, and only if every array is indexed alike (x and the slots are all float[], which it cannot tell apart:
+     * a different offset per array would look like a dependence).
      */
-    static void add(float[] x, int n, Slots s, boolean bounded, float low, float high) {
-        twoSumAbs(x, n, s.absHi, s.absLo);
+    static void add(float[] x, int n, Slots s, boolean magnitudes, boolean bounded, float low, float high) {
+        if (magnitudes) {
+            twoSumAbs(x, n, s.absHi, s.absLo);
+        }
         twoSum(x, n, s.sumHi, s.sumLo);
         twoSumSquares(x, n, s.sqHi, s.sqLo);
         countNonZero(x, n, s.nonZero);

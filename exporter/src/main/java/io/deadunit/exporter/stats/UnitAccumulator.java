@@ -161,6 +161,11 @@ public final class UnitAccumulator {
         return bounded;
     }
 
+    /** Whether each unit's sum of |value| is kept (false for {@link #forGradients()}). */
+    boolean magnitudes() {
+        return magnitudes;
+    }
+
     double lowThreshold() {
         return lowThreshold;
     }
@@ -225,6 +230,21 @@ public final class UnitAccumulator {
 
     public long saturated(int unit) {
         return saturated[unit];
+    }
+
+    /** Each unit's non-zero count, index = unit (the accumulator's own array: read, never write). */
+    long[] nonZeroCounts() {
+        return nonZero;
+    }
+
+    /** Each unit's saturated count, index = unit (the accumulator's own array: read, never write). */
+    long[] saturatedCounts() {
+        return saturated;
+    }
+
+    /** Each unit's sum of |value|, index = unit (the accumulator's own array: read, never write). */
+    double[] sumsAbs() {
+        return sumAbs;
     }
 
     /** Each unit's sum of |value|; always 0 for an accumulator {@link #forGradients()}. */

@@ -71,6 +71,11 @@ public final class WeightStats {
                                long length, long maxElements, double[] sums) {
         long blocks = (length + BLOCK - 1) / BLOCK;
         long readBlocks = Math.max(1, Math.min(blocks, maxElements / BLOCK));
+        if (weights instanceof FloatTensorData && update instanceof FloatTensorData) {
+            addFloatStep((FloatTensorData) weights, weightOffset, (FloatTensorData) update, updateOffset, length,
+                    blocks, readBlocks, sums);
+            return;
+        }
         double[] w = new double[BLOCK];
         double[] u = new double[BLOCK];
         double steps = 0;
@@ -81,6 +86,36 @@ public final class WeightStats {
             int n = (int) Math.min(BLOCK, length - start);
             update.read(updateOffset + start, n, 1, u);
             weights.read(weightOffset + start, n, 1, w);
+            for (int i = 0; i < n; i++) {
+                double step = u[i];
+                double previous = w[i] + step;
+                steps += step * step;
+                before += previous * previous;
+            }
+            read += n;
+        }
+        double scale = read == 0 ? 0 : (double) length / read;
+        sums[0] += steps * scale;
+        sums[1] += before * scale;
+    }
+
+    /**
+     * {@link #addStep(TensorData, long, TensorData, long, long, long, double[])} for float tensors: the same blocks
+     * and the same double arithmetic on each element, read with bulk float copies instead of widening reads (a
+     * quarter of the cost).
+     */
+    private static void addFloatStep(FloatTensorData weights, long weightOffset, FloatTensorData update,
+                                     long updateOffset, long length, long blocks, long readBlocks, double[] sums) {
+        float[] w = new float[BLOCK];
+        float[] u = new float[BLOCK];
+        double steps = 0;
+        double before = 0;
+        long read = 0;
+        for (long k = 0; k < readBlocks; k++) {
+            long start = k * blocks / readBlocks * BLOCK;
+            int n = (int) Math.min(BLOCK, length - start);
+            update.copy(updateOffset + start, u, 0, n);
+            weights.copy(weightOffset + start, w, 0, n);
             for (int i = 0; i < n; i++) {
                 double step = u[i];
                 double previous = w[i] + step;

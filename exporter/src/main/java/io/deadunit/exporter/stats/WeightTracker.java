@@ -112,12 +112,18 @@ public final class WeightTracker {
 
     /**
      * Whether any of {@code block} contiguous elements from {@code start} differs from the copy (bitwise, NaN
-     * always a change). Float and double buffers are bulk-copied and compared with {@link Arrays#mismatch}, which
-     * the JDK vectorises: a window close costs about a memory copy of the weights, compiled or not. Equal under
+     * always a change). Float buffers are compared in place ({@link FloatTensorData#mismatch}; a block equal there
+     * is then copied and compared bit for bit), double buffers bulk-copied and compared with {@link Arrays#mismatch};
+     * the JDK vectorises both: a window close costs about a pass over the weights, compiled or not. Equal under
      * {@code mismatch} (which treats every NaN alike) but with a NaN present counts as changed, as element-wise.
      */
     private boolean blockChanged(TensorData data, long offset, int start, int block) {
         if (floats != null && data instanceof FloatTensorData) {
+            // Compared in place by value; only a block equal by value (a stagnant unit: rare) is copied, then
+            // compared bit for bit (a sign flip of a zero is a change) and checked for NaN.
+            if (((FloatTensorData) data).mismatch(offset + start, floats, start, block) >= 0) {
+                return true;
+            }
             if (floatScratch == null || floatScratch.length < block) {
                 floatScratch = new float[block];
             }

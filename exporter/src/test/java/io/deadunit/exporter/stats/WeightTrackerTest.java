@@ -71,6 +71,12 @@ class WeightTrackerTest {
         buffer[rows * 2 + 150] = -buffer[rows * 2 + 150];                // unit 2: sign flipped
         buffer[rows * 3] = Float.intBitsToFloat(Float.floatToRawIntBits(buffer[rows * 3]) ^ 1);  // unit 3: one bit
         assertThat(tracker.stagnantUnits(data, 0, shape, stride, 1)).isEqualTo(1);
+        // Floats are compared in place by value first, which takes -0 for +0: the bitwise check must still see it.
+        float[] zeros = new float[rows * 2];
+        FloatTensorData z = new FloatTensorData(FloatBuffer.wrap(zeros));
+        tracker.begin(z, 0, zeros.length);
+        zeros[rows + 123] = -0.0f;           // unit 1: +0 -> -0 is a change
+        assertThat(tracker.stagnantUnits(z, 0, new long[] {rows, 2}, new long[] {1, rows}, 1)).isEqualTo(1);
         double[] doubles = new double[rows * 2];
         DoubleTensorData d = new DoubleTensorData(DoubleBuffer.wrap(doubles));
         tracker.begin(d, 0, doubles.length);
