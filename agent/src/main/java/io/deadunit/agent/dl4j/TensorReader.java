@@ -2,6 +2,7 @@ package io.deadunit.agent.dl4j;
 
 import io.deadunit.exporter.stats.DoubleTensorData;
 import io.deadunit.exporter.stats.FloatTensorData;
+import io.deadunit.exporter.stats.RecentViews;
 import io.deadunit.exporter.stats.TensorData;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -50,61 +51,29 @@ final class TensorReader {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             return null;
         }
-        return RECENT.get().view(array.data(), type == DataType.FLOAT);
+        return cachedView(array.data(), type == DataType.FLOAT);
     }
 
-    private static final ThreadLocal<RecentViews> RECENT = ThreadLocal.withInitial(RecentViews::new);
-
-    /**
-     * The last few views made on this thread, by the memory they cover: a workspace hands a layer's output the
-     * same memory at every iteration, and a model's weights never move. A view is reused only for a buffer whose
-     * pointer has the same class, address, position and limit, and the same buffer offset: exactly what
-     * {@code asNioFloat}/{@code asNioDouble} would wrap again, and memory the live array owns now. A view holds no
-     * reference to ND4J's objects (a JNI direct buffer), so nothing is kept alive; per thread, as a view's position
-     * is its reader's.
-     */
-    private static final class RecentViews {
-        private static final int SIZE = 16;
-        private final Class<?>[] kinds = new Class<?>[SIZE];
-        private final long[] addresses = new long[SIZE];
-        private final long[] positions = new long[SIZE];
-        private final long[] limits = new long[SIZE];
-        private final long[] offsets = new long[SIZE];
-        private final boolean[] floats = new boolean[SIZE];
-        private final TensorData[] views = new TensorData[SIZE];
-        private int next;
-
-        TensorData view(DataBuffer buffer, boolean isFloat) {
-            Pointer p = buffer.pointer();
-            if (p == null) {
-                return wrap(buffer, isFloat);
-            }
-            Class<?> kind = p.getClass();
-            long address = p.address();
-            long position = p.position();
-            long limit = p.limit();
-            long offset = buffer.offset();
-            for (int i = 0; i < SIZE; i++) {
-                if (views[i] != null && kinds[i] == kind && addresses[i] == address && positions[i] == position
-                        && limits[i] == limit && offsets[i] == offset && floats[i] == isFloat) {
-                    return views[i];
-                }
-            }
-            TensorData view = wrap(buffer, isFloat);
-            int i = next;
-            next = (next + 1) % SIZE;
-            kinds[i] = kind;
-            addresses[i] = address;
-            positions[i] = position;
-            limits[i] = limit;
-            offsets[i] = offset;
-            floats[i] = isFloat;
-            views[i] = view;
-            return view;
+    private static TensorData cachedView(DataBuffer buffer, boolean isFloat) {
+        Pointer p = buffer.pointer();
+        if (p == null) {
+            return wrap(buffer, isFloat);
         }
-
-        private static TensorData wrap(DataBuffer buffer, boolean isFloat) {
-            return isFloat ? new FloatTensorData(buffer.asNioFloat()) : new DoubleTensorData(buffer.asNioDouble());
+        String kind = p.getClass().getName(); // by name: a Class held per thread would pin its loader
+        long address = p.address();
+        long position = p.position();
+        long limit = p.limit();
+        long offset = buffer.offset();
+        RecentViews recent = RecentViews.forThread();
+        TensorData view = recent.find(kind, address, position, limit, offset, isFloat);
+        if (view == null) {
+            view = wrap(buffer, isFloat);
+            recent.remember(kind, address, position, limit, offset, isFloat, view);
         }
+        return view;
+    }
+
+    private static TensorData wrap(DataBuffer buffer, boolean isFloat) {
+        return isFloat ? new FloatTensorData(buffer.asNioFloat()) : new DoubleTensorData(buffer.asNioDouble());
     }
 }
