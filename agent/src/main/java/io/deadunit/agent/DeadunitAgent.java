@@ -66,16 +66,21 @@ public final class DeadunitAgent {
         }
         AtomicReference<Exporter> started = new AtomicReference<>();
         BackgroundInstallation.start(instrumentation, () -> {
-            // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran).
-            StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));
             Exporter exporter = Exporter.prepare(config, LOG);
             started.set(exporter);
             Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
                     config.observesInference(), revive ? config.reviveEvery() : 0);
             probes.installInto(Probes.class);
-            return new BackgroundInstallation.Ready(
-                    Dl4jInstrumentation.transformer(instrumentation, exporter.health(), probes::installInto, LOG),
-                    exporter.health(), exporter::publish);
+            Dl4jInstrumentation weaver = Dl4jInstrumentation.transformer(instrumentation, exporter.health(),
+                    probes::installInto, LOG);
+            // DL4J is almost always on the application class path: its one-off checks here, not on main.
+            weaver.warmUp(ClassLoader.getSystemClassLoader());
+            return new BackgroundInstallation.Ready(weaver, exporter.health(), () -> {
+                exporter.publish();
+                // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran): housekeeping
+                // that nothing waits for, so after the gate has opened (it lists the whole temp directory).
+                StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));
+            });
         }, LOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started.get(), config), "deadunit-shutdown"));
     }
