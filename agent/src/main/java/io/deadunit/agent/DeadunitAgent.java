@@ -73,10 +73,15 @@ public final class DeadunitAgent {
             probes.installInto(Probes.class);
             Dl4jInstrumentation weaver = Dl4jInstrumentation.transformer(instrumentation, exporter.health(),
                     probes::installInto, LOG);
-            // DL4J is almost always on the application class path: its one-off checks here, not on main.
-            weaver.warmUp(ClassLoader.getSystemClassLoader());
+            // DL4J is almost always on the application class path: its one-off work here, not on main.
+            ClassLoader application = ClassLoader.getSystemClassLoader();
+            boolean woven = weaver.warmUp(application);
             return new BackgroundInstallation.Ready(weaver, exporter.health(), () -> {
                 exporter.publish();
+                if (woven) {
+                    // After the gate opened: the adapter's DL4J classes load through the weaver like any other.
+                    probes.warmUp(application);
+                }
                 // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran): housekeeping
                 // that nothing waits for, so after the gate has opened (it lists the whole temp directory).
                 StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));

@@ -82,16 +82,18 @@ public final class Dl4jInstrumentation implements ClassFileTransformer {
      * methods exist, the agent is visible) and loading the weaver's classes, by weaving one small activation
      * function of {@code loader} and discarding the result. Nothing is defined or cached beyond what weaving that
      * class later would cache. A head start only: failures are left to the real weaving, which reports them.
+     *
+     * @return whether {@code loader} holds DL4J and gets woven
      */
-    public void warmUp(ClassLoader loader) {
+    public boolean warmUp(ClassLoader loader) {
         try {
             if (loader == null || !dl4jLoaders.matches(loader)) {
-                return;
+                return false;
             }
             byte[] sample;
             try (InputStream in = loader.getResourceAsStream(WARM_UP_CLASS + ".class")) {
                 if (in == null) {
-                    return;
+                    return true;
                 }
                 sample = in.readAllBytes();
             }
@@ -99,8 +101,9 @@ public final class Dl4jInstrumentation implements ClassFileTransformer {
             if (!hooks.isEmpty()) {
                 HookWeaver.weave(sample, hooks);
             }
+            return true;
         } catch (Throwable ignored) {
-            // see above
+            return false; // see above
         }
     }
 
