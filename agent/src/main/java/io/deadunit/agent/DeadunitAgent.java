@@ -10,6 +10,7 @@ import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.config.ConfigParser;
 import io.deadunit.exporter.config.DisabledSwitch;
 import io.deadunit.exporter.config.ParsedConfig;
+import io.deadunit.exporter.util.LibraryLogging;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
@@ -66,6 +67,7 @@ public final class DeadunitAgent {
         }
         AtomicReference<Exporter> started = new AtomicReference<>();
         BackgroundInstallation.start(instrumentation, () -> {
+            LibraryLogging.useJdkLogging(); // what Micrometer ends up with anyway, without probing for SLF4J first
             Exporter exporter = Exporter.prepare(config, LOG);
             started.set(exporter);
             Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
