@@ -1,20 +1,14 @@
 package io.deadunit.agent;
 
-import io.deadunit.agent.adapter.Dl4jProbes;
 import io.deadunit.agent.instrument.BackgroundInstallation;
-import io.deadunit.agent.instrument.Dl4jInstrumentation;
-import io.deadunit.agent.instrument.StaleBridgeDirs;
-import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.config.ConfigParser;
 import io.deadunit.exporter.config.DisabledSwitch;
 import io.deadunit.exporter.config.ParsedConfig;
-import io.deadunit.exporter.util.LibraryLogging;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,7 +38,7 @@ public final class DeadunitAgent {
         premain(arguments, instrumentation);
     }
 
-    private static void start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
+    private static void start(String arguments, Instrumentation instrumentation) {
         ParsedConfig parsed = ConfigParser.parse(arguments);
         parsed.warningLine().ifPresent(LOG::println);
         parsed.adviceLine().ifPresent(LOG::println);
@@ -66,29 +60,8 @@ public final class DeadunitAgent {
                     + " (off by default; remove revive=true to only observe).");
         }
         AtomicReference<Exporter> started = new AtomicReference<>();
-        BackgroundInstallation.start(instrumentation, () -> {
-            LibraryLogging.useJdkLogging(); // what Micrometer ends up with anyway, without probing for SLF4J first
-            Exporter exporter = Exporter.prepare(config, LOG);
-            started.set(exporter);
-            Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
-                    config.observesInference(), revive ? config.reviveEvery() : 0);
-            probes.installInto(Probes.class);
-            Dl4jInstrumentation weaver = Dl4jInstrumentation.transformer(instrumentation, exporter.health(),
-                    probes::installInto, LOG);
-            // DL4J is almost always on the application class path: its one-off work here, not on main.
-            ClassLoader application = ClassLoader.getSystemClassLoader();
-            boolean woven = weaver.warmUp(application);
-            return new BackgroundInstallation.Ready(weaver, exporter.health(), () -> {
-                exporter.publish();
-                if (woven) {
-                    // After the gate opened: the adapter's DL4J classes load through the weaver like any other.
-                    probes.warmUp(application);
-                }
-                // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran): housekeeping
-                // that nothing waits for, so after the gate has opened (it lists the whole temp directory).
-                StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));
-            });
-        }, LOG);
+        BackgroundInstallation.start(instrumentation, new AgentStartup(config, revive, instrumentation, started, LOG),
+                LOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started.get(), config), "deadunit-shutdown"));
     }
 

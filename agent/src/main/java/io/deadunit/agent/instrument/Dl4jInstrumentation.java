@@ -37,6 +37,7 @@ public final class Dl4jInstrumentation implements ClassFileTransformer {
 
     private final Dl4jClassLoaders dl4jLoaders;
     private final TypeHierarchy hierarchy = new TypeHierarchy();
+    private final WovenAhead ahead = new WovenAhead();
     private final AgentHealth health;
 
     private Dl4jInstrumentation(Dl4jClassLoaders dl4jLoaders, AgentHealth health) {
@@ -64,8 +65,8 @@ public final class Dl4jInstrumentation implements ClassFileTransformer {
             if (!dl4jLoaders.matches(loader)) {
                 return null;
             }
-            List<Hook> hooks = hooks(loader, name, classFile);
-            return hooks.isEmpty() ? null : HookWeaver.weave(classFile, hooks);
+            byte[] woven = classBeingRedefined == null ? ahead.take(loader, name, classFile) : null;
+            return woven != null ? woven : weave(loader, name, classFile);
         } catch (Throwable t) {
             // Never fatal to the class: it loads unchanged. Classes of other libraries that merely fail to resolve
             // in a DL4J loader are none of our business.
@@ -105,6 +106,19 @@ public final class Dl4jInstrumentation implements ClassFileTransformer {
         } catch (Throwable ignored) {
             return false; // see above
         }
+    }
+
+    /**
+     * Weaves the classes every model loads ({@link WovenAhead}) on the calling thread (the agent's start-up thread,
+     * once the gate is open), so that the training thread finds them ready. {@code loader} must hold DL4J.
+     */
+    public void weaveAhead(ClassLoader loader) {
+        ahead.prepare(loader, this::weave);
+    }
+
+    private byte[] weave(ClassLoader loader, String name, byte[] classFile) throws TypeHierarchy.UnresolvedType {
+        List<Hook> hooks = hooks(loader, name, classFile);
+        return hooks.isEmpty() ? null : HookWeaver.weave(classFile, hooks);
     }
 
     /** The hooks a class may implement, from its header and its super types' (read, not loaded). */
