@@ -1,10 +1,6 @@
 package io.deadunit.agent;
 
-import io.deadunit.agent.adapter.Dl4jProbes;
 import io.deadunit.agent.instrument.BackgroundInstallation;
-import io.deadunit.agent.instrument.Dl4jInstrumentation;
-import io.deadunit.agent.instrument.StaleBridgeDirs;
-import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
 import io.deadunit.exporter.config.ConfigParser;
@@ -13,7 +9,6 @@ import io.deadunit.exporter.config.ParsedConfig;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,7 +38,7 @@ public final class DeadunitAgent {
         premain(arguments, instrumentation);
     }
 
-    private static void start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
+    private static void start(String arguments, Instrumentation instrumentation) {
         ParsedConfig parsed = ConfigParser.parse(arguments);
         parsed.warningLine().ifPresent(LOG::println);
         parsed.adviceLine().ifPresent(LOG::println);
@@ -65,18 +60,8 @@ public final class DeadunitAgent {
                     + " (off by default; remove revive=true to only observe).");
         }
         AtomicReference<Exporter> started = new AtomicReference<>();
-        BackgroundInstallation.start(instrumentation, () -> {
-            // Bridge directories of agents killed with kill -9 (their delete-on-exit never ran).
-            StaleBridgeDirs.remove(Path.of(System.getProperty("java.io.tmpdir")));
-            Exporter exporter = Exporter.prepare(config, LOG);
-            started.set(exporter);
-            Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),
-                    config.observesInference(), revive ? config.reviveEvery() : 0);
-            probes.installInto(Probes.class);
-            return new BackgroundInstallation.Ready(
-                    Dl4jInstrumentation.transformer(instrumentation, exporter.health(), probes::installInto, LOG),
-                    exporter.health(), exporter::publish);
-        }, LOG);
+        BackgroundInstallation.start(instrumentation, new AgentStartup(config, revive, instrumentation, started, LOG),
+                LOG);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started.get(), config), "deadunit-shutdown"));
     }
 

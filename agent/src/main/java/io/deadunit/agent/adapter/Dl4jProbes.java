@@ -30,6 +30,8 @@ public final class Dl4jProbes implements TensorProbe {
      * live in the DL4J classes themselves and go when they go.
      */
     private final Map<ClassLoader, WeakReference<TensorProbe>> byLoader = new WeakHashMap<>();
+    /** The adapter made ahead by {@link #warmUp}: without a strong reference a GC could drop it before use. */
+    private volatile TensorProbe warm;
     private final ClassValue<TensorProbe> byClass = new ClassValue<TensorProbe>() {
         @Override
         protected TensorProbe computeValue(Class<?> type) {
@@ -89,6 +91,16 @@ public final class Dl4jProbes implements TensorProbe {
         if (registry.anyModelNotStarted()) {
             byClass.get(model.getClass()).onIterationStart(model);
         }
+    }
+
+    /**
+     * Creates the adapter of {@code dl4jLoader} now, on the calling thread (the agent's start-up thread, once the
+     * weaver is in place), instead of in the first model's initialisation on the training thread. Only for a loader
+     * that holds DL4J (the weaver said so): elsewhere the adapter cannot link, which would count as an error.
+     * Kept strongly: meant for the system class loader, which is never collected anyway.
+     */
+    public void warmUp(ClassLoader dl4jLoader) {
+        warm = adapterFor(dl4jLoader);
     }
 
     private synchronized TensorProbe adapterFor(ClassLoader dl4jLoader) {
