@@ -114,7 +114,7 @@ final class ShareReport {
         }
         r.append("\n`disabled` (`enabled=false`) installs nothing: `premain` finds `enabled=false` and returns, so no "
                 + "DL4J method runs an extra instruction and there is nothing to switch within one JVM (the agent "
-                + "test `DisabledIT` checks that neither Byte Buddy nor any probe class is even loaded). Its "
+                + "test `DisabledIT` checks that neither the weaver (ASM) nor any probe class is even loaded). Its "
                 + "separate-JVM ratio to `none` in the throughput table is context: it measures the spread between "
                 + "JVMs.\n\n");
     }
