@@ -7,7 +7,6 @@ import io.deadunit.agent.instrument.StaleBridgeDirs;
 import io.deadunit.agent.probe.Probes;
 import io.deadunit.exporter.Exporter;
 import io.deadunit.exporter.config.AgentConfig;
-import io.deadunit.exporter.util.LibraryLogging;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
@@ -39,7 +38,6 @@ final class AgentStartup implements BackgroundInstallation.Setup {
 
     @Override
     public BackgroundInstallation.Ready prepare() throws ReflectiveOperationException {
-        LibraryLogging.useJdkLogging(); // what Micrometer ends up with anyway, without probing for SLF4J first
         Exporter exporter = Exporter.prepare(config, log);
         started.set(exporter);
         Dl4jProbes probes = new Dl4jProbes(exporter.monitors(), exporter.health(), config.observesTraining(),

@@ -13,6 +13,7 @@ import io.deadunit.exporter.health.AgentThreads;
 import io.deadunit.exporter.health.OffThreadLines;
 import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.jmx.AgentMBeanRegistration;
+import io.deadunit.exporter.util.LibraryLogging;
 import io.deadunit.exporter.meters.AgentMeters;
 import io.deadunit.exporter.meters.MeterPublisher;
 import io.deadunit.exporter.meters.UnitActivityHistogram;
@@ -42,8 +43,6 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.Map;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -101,17 +100,8 @@ public final class Exporter implements AutoCloseable {
     private long publishNanos;
     private final long jmxDeadlineNanos;
 
-    /**
-     * Our shaded Micrometer and Prometheus client log through java.util.logging: their warnings (a registry added
-     * to the composite after meters, a scrape cut off at shutdown) are not the user's business, and failures that
-     * matter are counted in deadunit_agent_errors_total. The names are relocated with the libraries, so the
-     * application's own copies keep their logging. Held here because java.util.logging keeps loggers weakly.
-     */
-    private static final List<Logger> QUIET_LIBRARIES = List.of(Logger.getLogger("io.micrometer"),
-            Logger.getLogger("io.prometheus"));
-
     static {
-        QUIET_LIBRARIES.forEach(logger -> logger.setLevel(Level.OFF));
+        LibraryLogging.configure(); // before the first registry: see there
     }
 
     private Exporter(AgentConfig config, PrintStream log, Duration jmxDeadline) {
