@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * small layers, never registered with the exporter and never published (its own registry, sampling and a listener
  * that does nothing), trains {@value #ITERATIONS} iterations through the same code, on an agent thread once a real
  * model has trained its first iteration (so that it adds nothing to start-up); its windows close every other
- * iteration. About 0.1 s of one core, counted in {@code deadunit_agent_cpu_seconds_total}.
+ * iteration. It costs about 0.3 s of the agent's threads' CPU once (measured in a fresh JVM, class loading
+ * included; counted in {@code deadunit_agent_cpu_seconds_total}) and the JIT's compilations, which training would
+ * otherwise trigger later.
  */
 public final class WarmUp {
     static final int ITERATIONS = 600;
