@@ -72,6 +72,8 @@ final class AgentSegments {
 
     private static final java.util.regex.Pattern OVERHEAD = java.util.regex.Pattern.compile(
             "^deadunit_agent_overhead_seconds_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)", java.util.regex.Pattern.MULTILINE);
+    private static final java.util.regex.Pattern AGENT_CPU = java.util.regex.Pattern.compile(
+            "^deadunit_agent_cpu_seconds_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)", java.util.regex.Pattern.MULTILINE);
 
     /**
      * {@code --metricsUrl}: the agent's own count of time spent in its code on training threads
@@ -79,6 +81,18 @@ final class AgentSegments {
      * interval); NaN without the option or when it cannot be read.
      */
     static double agentSelfTime(String url) {
+        return agentCounter(url, OVERHEAD);
+    }
+
+    /**
+     * {@code --metricsUrl}: CPU time of the agent's own threads ({@code deadunit_agent_cpu_seconds_total}: the
+     * statistics thread's scans and window closes, publishing, the JIT warm-up), read the same way; NaN without it.
+     */
+    static double agentThreadsCpu(String url) {
+        return agentCounter(url, AGENT_CPU);
+    }
+
+    private static double agentCounter(String url, java.util.regex.Pattern counter) {
         if (url == null) {
             return Double.NaN;
         }
@@ -90,7 +104,7 @@ final class AgentSegments {
             try (java.io.InputStream in = c.getInputStream()) {
                 body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             }
-            java.util.regex.Matcher m = OVERHEAD.matcher(body);
+            java.util.regex.Matcher m = counter.matcher(body);
             return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         } catch (Exception e) {
             return Double.NaN;

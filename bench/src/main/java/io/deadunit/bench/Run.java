@@ -34,6 +34,15 @@ record Run(String workload, Config config, int round, Fork.Outcome outcome) {
     }
 
     /**
+     * CPU time of the agent's own threads over the measured interval, as a share of its wall time (context: off the
+     * training thread, so not in the self-accounted share).
+     */
+    double agentThreadsShare() {
+        Fork.Line l = outcome.first("selftime");
+        return l == null || !ok() || !l.fields.containsKey("agentThreadsShare") ? Double.NaN : l.number("agentThreadsShare");
+    }
+
+    /**
      * One JVM, monitoring active vs paused: it/s over all active segments / it/s over all paused ones (segments
      * pooled, so window closes weigh as often as they happened); NaN without A/B pairs.
      */

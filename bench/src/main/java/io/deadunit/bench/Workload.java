@@ -135,6 +135,7 @@ public final class Workload {
             emit("ready", "warmupIterations=" + i);
             Timeline.phase = "measured";
             double selfTime0 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
+            double agentCpu0 = AgentSegments.agentThreadsCpu(o.get("metricsUrl"));
             long cpu0 = processCpuNanos();
             long threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -156,9 +157,11 @@ public final class Workload {
                 emitThreadCpu();
             }
             double selfTime1 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
+            double agentCpu1 = AgentSegments.agentThreadsCpu(o.get("metricsUrl"));
             if (!Double.isNaN(selfTime0) && !Double.isNaN(selfTime1)) {
-                emit("selftime", String.format(Locale.ROOT, "agentSeconds=%.6f share=%.6f", selfTime1 - selfTime0,
-                        (selfTime1 - selfTime0) / elapsed));
+                emit("selftime", String.format(Locale.ROOT, "agentSeconds=%.6f share=%.6f agentThreadsCpuSeconds=%.6f"
+                        + " agentThreadsShare=%.6f", selfTime1 - selfTime0, (selfTime1 - selfTime0) / elapsed,
+                        agentCpu1 - agentCpu0, (agentCpu1 - agentCpu0) / elapsed));
             }
             int abPairs = Integer.parseInt(o.getOrDefault("abPairs", "0"));
             if (abPairs > 0) {

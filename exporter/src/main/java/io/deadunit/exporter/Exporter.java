@@ -15,6 +15,7 @@ import io.deadunit.exporter.jmx.AgentControl;
 import io.deadunit.exporter.jmx.AgentMBeanRegistration;
 import io.deadunit.exporter.util.LibraryLogging;
 import io.deadunit.exporter.meters.AgentMeters;
+import io.deadunit.exporter.meters.ClosedWindowsRegistry;
 import io.deadunit.exporter.meters.MeterPublisher;
 import io.deadunit.exporter.meters.UnitActivityHistogram;
 import io.deadunit.exporter.monitor.Diagnostics;
@@ -22,6 +23,8 @@ import io.deadunit.exporter.monitor.ExitSummary;
 import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.monitor.MonitorRegistry;
 import io.deadunit.exporter.monitor.Sampling;
+import io.deadunit.exporter.monitor.WarmUp;
+import io.deadunit.exporter.monitor.WindowUpdates;
 import io.deadunit.exporter.report.DeadUnitsReport;
 import io.deadunit.exporter.server.DeadUnitsSource;
 import io.deadunit.exporter.server.MetricsEndpoint;
@@ -70,6 +73,9 @@ public final class Exporter implements AutoCloseable {
     /** Longest wait for a first training iteration before JMX starts anyway (inference only, slow starts). */
     static final Duration JMX_DEADLINE = Duration.ofSeconds(10);
     private static final long JMX_POLL_MILLIS = 100;
+    private static final long WARM_UP_POLL_MILLIS = 100;
+    /** Longest a scrape waits for the windows already closed to be published (normally well under a millisecond). */
+    private static final long SCRAPE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final AgentConfig config;
     private final AgentHealth health;
@@ -78,6 +84,9 @@ public final class Exporter implements AutoCloseable {
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Sampling sampling;
     private final MonitorRegistry monitors;
+    private final WindowUpdates updates;
+    private volatile Future<?> warmUpCheck;
+    private volatile boolean warmedUp;
     private final DeadUnitsReport deadUnits;
     private final ScheduledExecutorService housekeeping;
     private final PrintStream log;
@@ -118,8 +127,12 @@ public final class Exporter implements AutoCloseable {
                 MeterFilter.maximumAllowableTags("dl4j.layer", "layer", config.maxLayers(), MeterFilter.deny()));
         sampling = new Sampling(config.sampleEvery(), config.window());
         publisher = new MeterPublisher(registry, Optional.empty());
+        // revive=true reinitialises units from the window just closed, on the training thread: it needs the window
+        // closed there too, so it keeps every update on that thread.
+        updates = config.revive() ? WindowUpdates.inline()
+                : WindowUpdates.background(copyBudgetBytes(), health::recordError);
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
-                new Diagnostics(config.diagnoseAt(), lines));
+                new Diagnostics(config.diagnoseAt(), lines), updates);
         health.onOutOfMemory(monitors::release);
         new AgentMeters(health, monitors).bindTo(registry);
         pushFailures = Counter.builder("deadunit.agent.push.failures")
@@ -165,11 +178,14 @@ public final class Exporter implements AutoCloseable {
         started = housekeeping.submit(this::startPublishing);
         housekeeping.scheduleWithFixedDelay(this::expunge, EXPUNGE_PERIOD_SECONDS, EXPUNGE_PERIOD_SECONDS,
                 TimeUnit.SECONDS);
+        warmUpCheck = housekeeping.scheduleWithFixedDelay(this::warmUpOnceTraining, WARM_UP_POLL_MILLIS,
+                WARM_UP_POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void startPublishing() {
         try {
-            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                    new ClosedWindowsRegistry(() -> updates.awaitSubmitted(SCRAPE_WAIT_NANOS)), Clock.SYSTEM);
             publisher.publishActivityTo(new UnitActivityHistogram(prometheus.getPrometheusRegistry(),
                     config.labels()));
             registry.add(prometheus);
@@ -214,6 +230,29 @@ public final class Exporter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@link WarmUp}, once a model has trained an iteration: after start-up, before its early windows. */
+    private void warmUpOnceTraining() {
+        if (warmedUp || !anyModelTrained()) {
+            return;
+        }
+        warmedUp = true;
+        try {
+            WarmUp.run(updates);
+        } catch (Throwable t) {
+            health.recordError("warming up", t);
+        } finally {
+            Future<?> check = warmUpCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
+        }
+    }
+
+    /** Whether {@link WarmUp} has started (tests). */
+    boolean warmUpStarted() {
+        return warmedUp;
     }
 
     private boolean anyModelTrained() {
@@ -340,6 +379,7 @@ public final class Exporter implements AutoCloseable {
             @Override
             public void write(String model, String layer, Appendable out) {
                 try {
+                    updates.awaitSubmitted(SCRAPE_WAIT_NANOS); // the windows closed so far, as /metrics
                     deadUnits.write(model, layer, out);
                 } catch (UncheckedIOException clientGone) {
                     throw clientGone; // the scraper went away: not the agent's failure
@@ -380,8 +420,25 @@ public final class Exporter implements AutoCloseable {
         return deadUnits;
     }
 
+    /**
+     * Bytes of tensor copies the statistics thread may hold: 1/64 of the heap, at most 64 MiB (a CNN's largest
+     * activations at batch 64 take a few MiB each). A tensor beyond it is scanned on its training thread.
+     */
+    static long copyBudgetBytes() {
+        return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64);
+    }
+
+    /**
+     * Waits until the windows' updates submitted so far have run (scans, closes, meters, diagnoses: see
+     * {@link WindowUpdates}); true when they did within {@code timeout}.
+     */
+    public boolean awaitWindowUpdates(Duration timeout) {
+        return updates.awaitIdle(timeout.toNanos());
+    }
+
     /** The per-layer report for stderr at exit, empty when nothing was observed. */
     public String summary() {
+        awaitWindowUpdates(Duration.ofSeconds(1)); // the last windows' diagnoses too
         lines.flush(LINES_FLUSH_MILLIS); // diagnoses first, then the summary
         return ExitSummary.render(monitors.models());
     }
@@ -391,6 +448,7 @@ public final class Exporter implements AutoCloseable {
         // A JVM that exits right after starting may find publishing half-way: let it finish briefly, then stop
         // (JMX not yet started is not started now; one being started finishes, within the same bound).
         awaitStarted(Duration.ofMillis(500));
+        updates.close(); // the windows closed so far are published before the last push
         lines.flush(LINES_FLUSH_MILLIS);
         housekeeping.shutdownNow();
         try {

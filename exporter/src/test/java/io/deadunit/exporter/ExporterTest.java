@@ -75,6 +75,29 @@ class ExporterTest {
     }
 
     @Test
+    void theWarmUpAfterTheFirstIterationPublishesNothing() throws Exception {
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).jmx(false).build();
+        try (Exporter exporter = started(config)) {
+            assertThat(exporter.warmUpStarted()).as("no model trained yet").isFalse();
+            observeOneWindow(exporter, new Object(), new Object());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!exporter.warmUpStarted() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(exporter.warmUpStarted()).isTrue();
+            assertThat(exporter.awaitWindowUpdates(java.time.Duration.ofSeconds(30))).isTrue();
+            Thread.sleep(200); // the warm-up waits for its last windows: let it end
+            String body = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(exporter.endpoint().orElseThrow().url())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).contains("dl4j_layer_dead_units{activation=\"relu\",layer=\"dense\"",
+                    "deadunit_agent_errors_total 0").doesNotContain("warm-up");
+            assertThat(exporter.monitors().models()).extracting(ModelMonitor::name)
+                    .containsExactly("multilayernetwork-0");
+        }
+    }
+
+    @Test
     void servesWhichUnitsAndRegistersTheControlMBeanUntilClosed() throws Exception {
         // diagnoseAt=1: the layer observed here is 50% dead, which would otherwise be diagnosed on stderr
         AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).build();

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One layer of one model: receives its sampled tensors on the training thread and publishes a snapshot per window.
- * Holds no reference to the DL4J layer, so the layer can be collected.
+ * Its window is updated through the model's {@link WindowUpdates}: on the statistics thread, in order. Holds no
+ * reference to the DL4J layer, so the layer can be collected.
  */
 public final class LayerMonitor {
     private final ModelMonitor model;
@@ -49,11 +50,37 @@ public final class LayerMonitor {
         return model.layers().get(0) == this;
     }
 
-    /** @param sequenceMask for rank-3 sequences, {@code [batch × steps]} with 0 at padding steps; or null */
+    /**
+     * A sampled forward pass: its tensor is valid during this call only (see {@link WindowUpdates#scan}).
+     *
+     * @param sequenceMask for rank-3 sequences, {@code [batch × steps]} with 0 at padding steps; or null. Read
+     *                     later, with the tensor's copy: the caller hands over a mask of its own
+     */
     public void onActivations(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
-        window.addActivations(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
-                sequenceMask);
-        int seen = window.units();
+        int unitAxis = descriptor.unitAxis(shape.length);
+        int timeAxis = descriptor.timeAxis();
+        model.updates().scan(model.pendingUpdates(), data, offset, shape, stride, (d, o, s, t) ->
+                window.addActivations(d, o, s, t, unitAxis, timeAxis, sequenceMask));
+        noteUnits(shape, unitAxis, sequenceMask);
+    }
+
+    /**
+     * The units of a tensor the window counts (as its scan will): known at once on the training thread, which the
+     * adapter's weight reads need, while the scan itself may still be under way in the background.
+     */
+    private void noteUnits(long[] shape, int unitAxis, float[] sequenceMask) {
+        if (unitAxis < 0 || unitAxis >= shape.length || shape.length < 2) {
+            return;
+        }
+        for (long size : shape) {
+            if (size == 0) {
+                return;
+            }
+        }
+        if (sequenceMask != null && !anyRealStep(sequenceMask)) {
+            return;
+        }
+        int seen = Math.toIntExact(shape[unitAxis]);
         if (seen != units) {
             boolean first = units < 0;
             units = seen;
@@ -63,29 +90,45 @@ public final class LayerMonitor {
         }
     }
 
+    private static boolean anyRealStep(float[] mask) {
+        for (float m : mask) {
+            if (m != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @param sequenceMask as for {@link #onActivations}; or null */
     public void onGradients(TensorData data, long offset, long[] shape, long[] stride, float[] sequenceMask) {
-        window.addGradients(data, offset, shape, stride, descriptor.unitAxis(shape.length), descriptor.timeAxis(),
-                sequenceMask);
+        int unitAxis = descriptor.unitAxis(shape.length);
+        int timeAxis = descriptor.timeAxis();
+        model.updates().scan(model.pendingUpdates(), data, offset, shape, stride, (d, o, s, t) ->
+                window.addGradients(d, o, s, t, unitAxis, timeAxis, sequenceMask));
     }
 
     /** ‖ΔW‖/‖W‖ of the sampled optimizer step that just ended (weight evidence comes from the adapter). */
     public void onUpdateRatio(double ratio) {
-        window.addUpdateRatio(ratio);
+        update(() -> window.addUpdateRatio(ratio));
     }
 
     /** Units whose incoming weights did not change in the window about to close; -1 when unknown. */
     public void onStagnantUnits(int units) {
-        window.setStagnantUnits(units);
+        update(() -> window.setStagnantUnits(units));
     }
 
     public void onLearningRate(double learningRate) {
-        window.setLearningRate(learningRate);
+        update(() -> window.setLearningRate(learningRate));
     }
 
     /** Each unit's bias at the end of the window about to close, or null. */
     public void onBiases(double[] biases) {
-        window.setBiases(biases);
+        update(() -> window.setBiases(biases));
+    }
+
+    /** Evidence for the open window, in order with its tensors (see {@link WindowUpdates}). */
+    private void update(Runnable update) {
+        model.updates().submit(model.pendingUpdates(), update);
     }
 
     /** The copy of the weights taken at the start of the window, for stagnant units. */
@@ -135,7 +178,7 @@ public final class LayerMonitor {
         return next.diagnosed() && (previous == null || !previous.diagnosed());
     }
 
-    /** Closes the window; true when it produced a snapshot. */
+    /** Closes the window; true when it produced a snapshot. Runs as a window update (see {@link ModelMonitor}). */
     boolean closeWindowAndReport() {
         LayerSnapshot closed = window.close();
         if (closed != null) {
@@ -152,13 +195,13 @@ public final class LayerMonitor {
 
     /** Drops the open window and the weight copy (the agent ran out of memory); the last snapshot stays. */
     void release() {
-        window.release();
+        update(window::release);
         weights.clear();
     }
 
     /** Drops what the open window accumulated, publishing nothing. */
     void discardWindow() {
-        window.close();
+        window.close(); // as a window update: see ModelMonitor
     }
 
     /** Units of the layer, or -1 before its first forward pass was seen. */

@@ -4,17 +4,22 @@ import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One model (MultiLayerNetwork or ComputationGraph): counts its iterations, decides which ones are sampled, and
- * closes its layers' windows. Iteration callbacks come from the model's training thread, which alone touches the
- * windows: other threads (JMX) only request a reset, which that thread carries out at its next iteration.
+ * closes its layers' windows. Iteration callbacks come from the model's training thread, which alone submits the
+ * windows' updates ({@link WindowUpdates}: they run in that order, one at a time): other threads (JMX) only request
+ * a reset, which that thread carries out at its next iteration.
  */
 public final class ModelMonitor {
     private final String name;
     private final Sampling sampling;
     private final MonitorListener listener;
     private final Diagnostics diagnostics;
+    private final WindowUpdates updates;
+    // Updates of this model's windows submitted and not yet run: one training thread submits them, in order.
+    private final AtomicInteger pendingUpdates = new AtomicInteger();
     private final List<LayerMonitor> layers = new CopyOnWriteArrayList<>();
     private volatile long windowsClosed;
 
@@ -42,8 +47,10 @@ public final class ModelMonitor {
      */
     public static final int UPDATE_RATIO_STEPS = 5;
 
-    ModelMonitor(String name, Sampling sampling, MonitorListener listener, Diagnostics diagnostics) {
+    ModelMonitor(String name, Sampling sampling, MonitorListener listener, Diagnostics diagnostics,
+                 WindowUpdates updates) {
         this.name = name;
+        this.updates = updates;
         this.sampling = sampling;
         this.listener = listener;
         this.diagnostics = diagnostics;
@@ -225,7 +232,20 @@ public final class ModelMonitor {
         sampleInference = started % sampling.sampleEvery() == 0;
     }
 
+    WindowUpdates updates() {
+        return updates;
+    }
+
+    AtomicInteger pendingUpdates() {
+        return pendingUpdates;
+    }
+
+    /** Closes every layer's window, after the updates submitted before (on the statistics thread, see there). */
     private void closeWindows() {
+        updates.submit(pendingUpdates, this::closeWindowsNow);
+    }
+
+    private void closeWindowsNow() {
         boolean[] closed = new boolean[layers.size()];
         int i = 0;
         for (LayerMonitor layer : layers) {
@@ -256,9 +276,11 @@ public final class ModelMonitor {
     }
 
     private void discardWindows() {
-        for (LayerMonitor layer : layers) {
-            layer.discardWindow();
-        }
+        updates.submit(pendingUpdates, () -> {
+            for (LayerMonitor layer : layers) {
+                layer.discardWindow();
+            }
+        });
     }
 
     public long iterations() {

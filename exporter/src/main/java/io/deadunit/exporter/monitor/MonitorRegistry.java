@@ -25,6 +25,7 @@ public final class MonitorRegistry {
     private final int maxLayers;
     private final LongAdder unmonitoredLayers = new LongAdder();
     private final Diagnostics diagnostics;
+    private final WindowUpdates updates;
 
     /**
      * @param modelName label of the first model (later ones get {@code NAME-2}, {@code NAME-3}…); when empty,
@@ -42,7 +43,14 @@ public final class MonitorRegistry {
     /** @param diagnostics when a layer that lost units is diagnosed, and where the report goes */
     public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener, int maxLayers,
                            Diagnostics diagnostics) {
+        this(modelName, sampling, listener, maxLayers, diagnostics, WindowUpdates.inline());
+    }
+
+    /** @param updates where the windows are updated: in the background, or on the training threads */
+    public MonitorRegistry(Optional<String> modelName, Sampling sampling, MonitorListener listener, int maxLayers,
+                           Diagnostics diagnostics, WindowUpdates updates) {
         this.diagnostics = diagnostics;
+        this.updates = updates;
         this.modelName = modelName;
         this.sampling = sampling;
         this.listener = listener;
@@ -52,7 +60,7 @@ public final class MonitorRegistry {
     /** Registers a model once; later calls return the same monitor. */
     public ModelMonitor registerModel(Object model, String kind) {
         return models.computeIfAbsent(model, m -> {
-            ModelMonitor monitor = new ModelMonitor(nextName(kind), sampling, listener, diagnostics);
+            ModelMonitor monitor = new ModelMonitor(nextName(kind), sampling, listener, diagnostics, updates);
             listener.modelAdded(monitor);
             return monitor;
         });
@@ -95,6 +103,11 @@ public final class MonitorRegistry {
         return sampling.anyModelNotStarted();
     }
 
+    /** Where the windows are updated (await it before reading what the last windows published). */
+    public WindowUpdates updates() {
+        return updates;
+    }
+
     public ModelMonitor model(Object model) {
         return models.get(model);
     }
@@ -121,7 +134,8 @@ public final class MonitorRegistry {
         layers.expunge();
         for (ModelMonitor gone : models.expunge()) {
             gone.dropped();
-            listener.modelRemoved(gone);
+            // after the model's pending window updates, which would otherwise bind its meters again
+            updates.submit(gone.pendingUpdates(), () -> listener.modelRemoved(gone));
         }
     }
 

@@ -12,6 +12,11 @@ public final class FloatTensorData implements TensorData {
         this.buffer = buffer.duplicate();
     }
 
+    /** Elements in the buffer. */
+    public long capacity() {
+        return buffer.capacity();
+    }
+
     @Override
     public double get(long index) {
         return buffer.get((int) index);
@@ -21,22 +26,6 @@ public final class FloatTensorData implements TensorData {
     public void copy(long start, float[] dst, int from, int n) {
         buffer.position((int) start);
         buffer.get(dst, from, n);
-    }
-
-    /**
-     * The index (from 0) of the first of {@code n} elements from {@code start} that differs from
-     * {@code other[from..from+n)}, or -1 when none does; compared in place (no copy, vectorised by the JDK) as
-     * {@link FloatBuffer#mismatch} compares: by value, every NaN alike and -0 equal to +0. An index found is a
-     * difference of bit patterns too; -1 is not bitwise equality (±0).
-     */
-    public int mismatch(long start, float[] other, int from, int n) {
-        try {
-            buffer.limit((int) start + n);
-            buffer.position((int) start);
-            return buffer.mismatch(FloatBuffer.wrap(other, from, n));
-        } finally {
-            buffer.limit(buffer.capacity());
-        }
     }
 
     @Override

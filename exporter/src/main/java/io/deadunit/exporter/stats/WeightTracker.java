@@ -16,6 +16,8 @@ public final class WeightTracker {
     private double[] doubles;
     private long length = -1;
     private float[] floatScratch;
+    /** Floats compared per bulk copy (at least one unit's): 64 KiB, kept per layer. */
+    private static final int CHUNK_FLOATS = 16_384;
     private double[] doubleScratch;
 
     /**
@@ -90,8 +92,12 @@ public final class WeightTracker {
             // units outermost (dense 'f' W [nIn, nOut], convolution 'c' W [nOut, ...]): one contiguous block per
             // unit, and a unit's comparison stops at its first change.
             int block = (int) (n / units);
-            for (int u = 0; u < units; u++) {
-                changed[u] = blockChanged(data, offset, u * block, block);
+            if (floats != null && data instanceof FloatTensorData) {
+                floatUnitsChanged((FloatTensorData) data, offset, units, block, changed);
+            } else {
+                for (int u = 0; u < units; u++) {
+                    changed[u] = blockChanged(data, offset, u * block, block);
+                }
             }
         } else {
             for (long i = 0; i < n; i++) {
@@ -111,33 +117,45 @@ public final class WeightTracker {
     }
 
     /**
+     * Float weights, one contiguous block per unit: copied in chunks of whole units (one bulk copy each) and compared
+     * bit for bit on plain arrays, each unit up to its first change. This runs once per window, mostly interpreted
+     * or in a loop the JIT compiles on the spot: a few calls per chunk rather than a chain of buffer calls per unit
+     * (a unit whose first inputs never fire, so never change, is compared past them in the same loop).
+     */
+    private void floatUnitsChanged(FloatTensorData data, long offset, int units, int block, boolean[] changed) {
+        int perChunk = Math.max(1, Math.min(units, CHUNK_FLOATS / Math.max(1, block)));
+        int chunk = perChunk * block;
+        if (floatScratch == null || floatScratch.length < chunk) {
+            floatScratch = new float[chunk];
+        }
+        float[] now = floatScratch;
+        float[] start = floats;
+        for (int first = 0; first < units; first += perChunk) {
+            int count = Math.min(perChunk, units - first);
+            data.copy(offset + (long) first * block, now, 0, count * block);
+            for (int k = 0; k < count; k++) {
+                int from = k * block;
+                int at = (first + k) * block;
+                boolean differs = false;
+                for (int i = 0; i < block; i++) {
+                    float value = now[from + i];
+                    if (Float.floatToRawIntBits(value) != Float.floatToRawIntBits(start[at + i]) || value != value) {
+                        differs = true; // a NaN counts as change, as elsewhere
+                        break;
+                    }
+                }
+                changed[first + k] = differs;
+            }
+        }
+    }
+
+    /**
      * Whether any of {@code block} contiguous elements from {@code start} differs from the copy (bitwise, NaN
-     * always a change). Float buffers are compared in place ({@link FloatTensorData#mismatch}; a block equal there
-     * is then copied and compared bit for bit), double buffers bulk-copied and compared with {@link Arrays#mismatch};
-     * the JDK vectorises both: a window close costs about a pass over the weights, compiled or not. Equal under
-     * {@code mismatch} (which treats every NaN alike) but with a NaN present counts as changed, as element-wise.
+     * always a change), for double weights (and a float tensor read through another kind of buffer): bulk-copied
+     * and compared with {@link Arrays#mismatch}, which the JDK vectorises; equal there but with a NaN present counts
+     * as changed, as element-wise.
      */
     private boolean blockChanged(TensorData data, long offset, int start, int block) {
-        if (floats != null && data instanceof FloatTensorData) {
-            // Compared in place by value; only a block equal by value (a stagnant unit: rare) is copied, then
-            // compared bit for bit (a sign flip of a zero is a change) and checked for NaN.
-            if (((FloatTensorData) data).mismatch(offset + start, floats, start, block) >= 0) {
-                return true;
-            }
-            if (floatScratch == null || floatScratch.length < block) {
-                floatScratch = new float[block];
-            }
-            ((FloatTensorData) data).copy(offset + start, floatScratch, 0, block);
-            if (Arrays.mismatch(floatScratch, 0, block, floats, start, start + block) >= 0) {
-                return true;
-            }
-            for (int i = 0; i < block; i++) {
-                if (floatScratch[i] != floatScratch[i]) {
-                    return true;
-                }
-            }
-            return false;
-        }
         if (doubles != null && data instanceof DoubleTensorData) {
             if (doubleScratch == null || doubleScratch.length < block) {
                 doubleScratch = new double[block];

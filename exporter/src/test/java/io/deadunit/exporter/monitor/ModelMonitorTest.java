@@ -72,6 +72,38 @@ class ModelMonitorTest {
     }
 
     @Test
+    void windowsUpdatedInTheBackgroundPublishWhatTheTrainingThreadSaw() {
+        WindowUpdates updates = WindowUpdates.background(1 << 20, (what, error) -> events.add("error " + what));
+        try {
+            MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(2, 4), recorder,
+                    Integer.MAX_VALUE, Diagnostics.quiet(), updates);
+            ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");
+            LayerMonitor layer = registry.registerLayer(new Object(), monitor,
+                    l -> new LayerDescriptor("dense", 0, "DenseLayer", "relu", false));
+            FloatBuffer memory = java.nio.ByteBuffer.allocateDirect(2 * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int iteration = 0; iteration < 8; iteration++) {
+                if (layer.isSampling(true)) {
+                    memory.put(0, 0).put(1, iteration + 1);
+                    layer.onActivations(new FloatTensorData(memory), 0, new long[] {1, 2}, new long[] {2, 1}, null);
+                    memory.put(0, 5).put(1, 0); // reused by training at once: the window must not see this
+                }
+                monitor.onIterationDone(0.5);
+            }
+            assertThat(updates.awaitIdle(java.util.concurrent.TimeUnit.SECONDS.toNanos(10))).isTrue();
+            assertThat(events).containsExactly(
+                    "model multilayernetwork-0",
+                    "seen dense 2",
+                    "window dense dead 1 positions 2",
+                    "window dense dead 1 positions 2");
+            assertThat(layer.units()).isEqualTo(2);
+            assertThat(layer.snapshot().deadUnitIndices()).containsExactly(0);
+        } finally {
+            updates.close();
+        }
+    }
+
+    @Test
     void aResetDropsTheOpenWindowAndAFullOneFollows() {
         MonitorRegistry registry = new MonitorRegistry(Optional.empty(), new Sampling(1, 2), recorder);
         ModelMonitor monitor = registry.registerModel(new Object(), "multilayernetwork");

@@ -53,6 +53,29 @@ class WeightTrackerTest {
     }
 
     @Test
+    void unitsSpreadOverSeveralChunksAreEachComparedWhole() {
+        // W [1000, 40] 'f' after 7 leading elements: 40,000 floats, compared in chunks of whole units (16 per chunk)
+        int rows = 1000;
+        int units = 40;
+        float[] buffer = new float[7 + rows * units];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (float) Math.cos(i);
+        }
+        FloatTensorData data = new FloatTensorData(FloatBuffer.wrap(buffer));
+        long[] shape = {rows, units};
+        long[] stride = {1, rows};
+        WeightTracker tracker = new WeightTracker();
+        tracker.begin(data, 7, (long) rows * units);
+        assertThat(tracker.stagnantUnits(data, 7, shape, stride, 1)).isEqualTo(units);
+        int[] changedUnits = {0, 15, 16, 31, 32, 39};   // first and last unit of each chunk
+        for (int u : changedUnits) {
+            buffer[7 + u * rows + rows - 1] = Math.nextDown(buffer[7 + u * rows + rows - 1]); // its last weight
+        }
+        buffer[6] = 42f;                                  // before the tensor: not a weight
+        assertThat(tracker.stagnantUnits(data, 7, shape, stride, 1)).isEqualTo(units - changedUnits.length);
+    }
+
+    @Test
     void bulkComparisonKeepsBitwiseSemanticsOnLargeBlocks() {
         // W [300, 5] 'f': unit j = elements 300j..300j+299 (blocks long enough for a vectorised comparison)
         int rows = 300;
@@ -71,7 +94,7 @@ class WeightTrackerTest {
         buffer[rows * 2 + 150] = -buffer[rows * 2 + 150];                // unit 2: sign flipped
         buffer[rows * 3] = Float.intBitsToFloat(Float.floatToRawIntBits(buffer[rows * 3]) ^ 1);  // unit 3: one bit
         assertThat(tracker.stagnantUnits(data, 0, shape, stride, 1)).isEqualTo(1);
-        // Floats are compared in place by value first, which takes -0 for +0: the bitwise check must still see it.
+        // Floats are compared bit for bit: -0 is not +0 there, although it is by value.
         float[] zeros = new float[rows * 2];
         FloatTensorData z = new FloatTensorData(FloatBuffer.wrap(zeros));
         tracker.begin(z, 0, zeros.length);

@@ -1,0 +1,122 @@
+package io.deadunit.exporter.stats;
+
+import java.nio.FloatBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies of float tensors, so that they can be scanned off the training thread: a tensor's memory belongs to
+ * training again as soon as the hook returns (DL4J's workspaces reuse it at once), while one bulk copy costs a
+ * fraction of the scan. Arrays are pooled by power-of-two size and bounded in all by a byte budget; a tensor that
+ * does not fit, a double tensor, or a view spanning much more memory than its elements gets no copy (null).
+ */
+public final class TensorCopies {
+    /** A view whose elements lie further apart than this is scanned in place rather than copied with its gaps. */
+    private static final long MAX_SPAN_PER_ELEMENT = 2;
+    private static final int SMALLEST_CLASS = 10;
+    private static final int CLASSES = 31;
+
+    private final long budgetBytes;
+    private final AtomicLong allocatedBytes = new AtomicLong();
+    private final Queue<Copy>[] free;
+
+    /** @param budgetBytes most bytes of arrays held, in use and pooled */
+    @SuppressWarnings("unchecked")
+    public TensorCopies(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+        this.free = new Queue[CLASSES];
+        for (int i = 0; i < CLASSES; i++) {
+            free[i] = new ConcurrentLinkedQueue<>();
+        }
+    }
+
+    /** Bytes held by arrays, in use and pooled. */
+    public long allocatedBytes() {
+        return allocatedBytes.get();
+    }
+
+    /**
+     * A copy of the elements of the tensor ({@code offset}, {@code shape}, {@code stride} as for
+     * {@link UnitScanner#scan}), to be read with the same shape and strides from {@link Copy#offset()}; null when
+     * it gets none (see the class comment). Give it back with {@link #release}.
+     */
+    public Copy copy(TensorData data, long offset, long[] shape, long[] stride) {
+        if (!(data instanceof FloatTensorData)) {
+            return null;
+        }
+        long first = offset;
+        long last = offset;
+        long elements = 1;
+        for (int i = 0; i < shape.length; i++) {
+            long reach = stride[i] * (shape[i] - 1);
+            if (reach < 0) {
+                first += reach;
+            } else {
+                last += reach;
+            }
+            elements *= shape[i];
+        }
+        FloatTensorData source = (FloatTensorData) data;
+        long span = last - first + 1;
+        if (elements == 0 || first < 0 || last >= source.capacity() || span > MAX_SPAN_PER_ELEMENT * elements
+                || span > 1 << (CLASSES - 1)) {
+            return null;
+        }
+        Copy copy = take((int) span);
+        if (copy == null) {
+            return null;
+        }
+        source.copy(first, copy.values, 0, (int) span);
+        copy.offset = offset - first;
+        return copy;
+    }
+
+    /** Gives an array back to the pool, once its scan is done. */
+    public void release(Copy copy) {
+        free[copy.sizeClass].add(copy);
+    }
+
+    private Copy take(int span) {
+        int sizeClass = Math.max(SMALLEST_CLASS, 32 - Integer.numberOfLeadingZeros(span - 1));
+        Copy pooled = free[sizeClass].poll();
+        if (pooled != null) {
+            return pooled;
+        }
+        long bytes = 4L << sizeClass;
+        long held = allocatedBytes.get();
+        while (true) {
+            if (held + bytes > budgetBytes) {
+                return null;
+            }
+            if (allocatedBytes.compareAndSet(held, held + bytes)) {
+                return new Copy(new float[1 << sizeClass], sizeClass);
+            }
+            held = allocatedBytes.get();
+        }
+    }
+
+    /** A pooled array holding one tensor's elements, and a reader over it. */
+    public static final class Copy {
+        private final float[] values;
+        private final FloatTensorData data;
+        private final int sizeClass;
+        private long offset;
+
+        private Copy(float[] values, int sizeClass) {
+            this.values = values;
+            this.data = new FloatTensorData(FloatBuffer.wrap(values));
+            this.sizeClass = sizeClass;
+        }
+
+        /** The copied elements, for the statistics thread alone (the reader is not thread-safe). */
+        public TensorData data() {
+            return data;
+        }
+
+        /** Where the tensor's element (0, …, 0) is in the copy. */
+        public long offset() {
+            return offset;
+        }
+    }
+}
