@@ -74,6 +74,7 @@ public final class Exporter implements AutoCloseable {
     static final Duration JMX_DEADLINE = Duration.ofSeconds(10);
     private static final long JMX_POLL_MILLIS = 100;
     private static final long WARM_UP_POLL_MILLIS = 100;
+    private static final long WARM_UP_AFTER_ITERATIONS = 2;
     /** Longest a scrape waits for the windows already closed to be published (normally well under a millisecond). */
     private static final long SCRAPE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -232,9 +233,12 @@ public final class Exporter implements AutoCloseable {
         }
     }
 
-    /** {@link WarmUp}, once a model has trained an iteration: after start-up, before its early windows. */
+    /**
+     * {@link WarmUp}, once a model has trained two iterations: after the first (start-up is measured to its end),
+     * before the early windows.
+     */
     private void warmUpOnceTraining() {
-        if (warmedUp || !anyModelTrained()) {
+        if (warmedUp || !anyModelTrained(WARM_UP_AFTER_ITERATIONS)) {
             return;
         }
         warmedUp = true;
@@ -256,8 +260,12 @@ public final class Exporter implements AutoCloseable {
     }
 
     private boolean anyModelTrained() {
+        return anyModelTrained(1);
+    }
+
+    private boolean anyModelTrained(long iterations) {
         for (ModelMonitor model : monitors.models()) {
-            if (model.iterations() > 0) {
+            if (model.iterations() >= iterations) {
                 return true;
             }
         }

@@ -79,7 +79,11 @@ class ExporterTest {
         AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).jmx(false).build();
         try (Exporter exporter = started(config)) {
             assertThat(exporter.warmUpStarted()).as("no model trained yet").isFalse();
-            observeOneWindow(exporter, new Object(), new Object());
+            Object model = new Object();
+            observeOneWindow(exporter, model, new Object());
+            Thread.sleep(300);
+            assertThat(exporter.warmUpStarted()).as("after the first iteration only").isFalse();
+            exporter.monitors().model(model).onIterationDone(0.1);
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
             while (!exporter.warmUpStarted() && System.nanoTime() < deadline) {
                 Thread.sleep(20);

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * comparison) once, so without this the JIT compiles them only after minutes of training. A synthetic model of two
  * small layers, never registered with the exporter and never published (its own registry, sampling and a listener
  * that does nothing), trains {@value #ITERATIONS} iterations through the same code, on an agent thread once a real
- * model has trained its first iteration (so that it adds nothing to start-up); its windows close every other
+ * model has trained two iterations (so that it adds nothing to start-up); its windows close every other
  * iteration. It costs about 0.3 s of the agent's threads' CPU once (measured in a fresh JVM, class loading
  * included; counted in {@code deadunit_agent_cpu_seconds_total}) and the JIT's compilations, which training would
  * otherwise trigger later.
@@ -33,6 +33,10 @@ public final class WarmUp {
 
     /** Runs the synthetic model through {@code updates} (the exporter's own) and waits for them. */
     public static void run(WindowUpdates updates) {
+        run(updates, ITERATIONS);
+    }
+
+    private static void run(WindowUpdates updates, int iterations) {
         MonitorRegistry registry = new MonitorRegistry(Optional.of("deadunit-warm-up"), new Sampling(1, 2),
                 new MonitorListener() {
                 }, 2, Diagnostics.quiet(), updates);
@@ -81,7 +85,7 @@ public final class WarmUp {
                 }
             }
         };
-        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+        for (int iteration = 0; iteration < iterations; iteration++) {
             for (LayerMonitor layer : layers) {
                 if (layer.isSampling(true)) {
                     layer.onActivations(activations, 0, shape, stride, null);

@@ -218,7 +218,7 @@ public final class WindowUpdates implements AutoCloseable {
      */
     private void work() {
         long nap = NAP_MIN_NANOS;
-        long idleSince = System.nanoTime();
+        long idleSince = System.nanoTime() - DEEP_SLEEP_NANOS; // nothing to do until training starts
         while (true) {
             Update next = queue.poll();
             if (next != null) {
