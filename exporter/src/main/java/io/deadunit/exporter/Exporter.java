@@ -243,7 +243,7 @@ public final class Exporter implements AutoCloseable {
         }
         warmedUp = true;
         try {
-            WarmUp.run(updates);
+            WarmUp.run(copyBudgetBytes(), health::recordError);
         } catch (Throwable t) {
             health.recordError("warming up", t);
         } finally {

@@ -9,15 +9,16 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Gets the monitors' code compiled before a user's early windows pay for it interpreted: the per-tensor path
  * (copy, hand-over, scan) runs a few dozen times per window and the per-window path (close, snapshot, weight
  * comparison) once, so without this the JIT compiles them only after minutes of training. A synthetic model of two
  * small layers, never registered with the exporter and never published (its own registry, sampling and a listener
- * that does nothing), trains {@value #ITERATIONS} iterations through the same code, on an agent thread once a real
- * model has trained two iterations (so that it adds nothing to start-up); its windows close every other
- * iteration. It costs about 0.3 s of the agent's threads' CPU once (measured in a fresh JVM, class loading
+ * that does nothing, a statistics thread of its own), trains {@value #ITERATIONS} iterations through the same code,
+ * on an agent thread once a real model has trained two iterations (so that it adds nothing to start-up); its
+ * windows close every other iteration. It costs about 0.3 s of the agent's threads' CPU once (measured in a fresh JVM, class loading
  * included; counted in {@code deadunit_agent_cpu_seconds_total}) and the JIT's compilations, which training would
  * otherwise trigger later.
  */
@@ -31,8 +32,21 @@ public final class WarmUp {
     private WarmUp() {
     }
 
-    /** Runs the synthetic model through {@code updates} (the exporter's own) and waits for them. */
-    public static void run(WindowUpdates updates) {
+    /**
+     * Runs the synthetic model through a statistics thread of its own (the same code as the exporter's, so that the
+     * exporter's thread and its pool of copies never wait on it), then ends that thread.
+     */
+    public static void run(long copyBudgetBytes, BiConsumer<String, Throwable> errors) {
+        WindowUpdates updates = WindowUpdates.background(copyBudgetBytes, errors);
+        try {
+            run(updates);
+        } finally {
+            updates.close();
+        }
+    }
+
+    /** Runs the synthetic model through {@code updates} and waits for them. */
+    static void run(WindowUpdates updates) {
         run(updates, ITERATIONS);
     }
 

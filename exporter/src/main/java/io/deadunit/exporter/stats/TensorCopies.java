@@ -3,6 +3,7 @@ package io.deadunit.exporter.stats;
 import java.nio.FloatBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,17 +18,26 @@ public final class TensorCopies {
     private static final int SMALLEST_CLASS = 10;
     private static final int CLASSES = 31;
 
+    /**
+     * Free arrays kept per size class: what one iteration's tensors of that size need at once when the statistics
+     * thread keeps up; arrays beyond (after it fell behind for a while) go back to the garbage collector.
+     */
+    static final int KEPT_PER_CLASS = 8;
+
     private final long budgetBytes;
     private final AtomicLong allocatedBytes = new AtomicLong();
     private final Queue<Copy>[] free;
+    private final AtomicInteger[] freeCounts;
 
     /** @param budgetBytes most bytes of arrays held, in use and pooled */
     @SuppressWarnings("unchecked")
     public TensorCopies(long budgetBytes) {
         this.budgetBytes = budgetBytes;
         this.free = new Queue[CLASSES];
+        this.freeCounts = new AtomicInteger[CLASSES];
         for (int i = 0; i < CLASSES; i++) {
             free[i] = new ConcurrentLinkedQueue<>();
+            freeCounts[i] = new AtomicInteger();
         }
     }
 
@@ -72,8 +82,13 @@ public final class TensorCopies {
         return copy;
     }
 
-    /** Gives an array back to the pool, once its scan is done. */
+    /** Gives an array back to the pool, once its scan is done (or drops it, see {@link #KEPT_PER_CLASS}). */
     public void release(Copy copy) {
+        if (freeCounts[copy.sizeClass].incrementAndGet() > KEPT_PER_CLASS) {
+            freeCounts[copy.sizeClass].decrementAndGet();
+            allocatedBytes.addAndGet(-(4L << copy.sizeClass));
+            return;
+        }
         free[copy.sizeClass].add(copy);
     }
 
@@ -81,6 +96,7 @@ public final class TensorCopies {
         int sizeClass = Math.max(SMALLEST_CLASS, 32 - Integer.numberOfLeadingZeros(span - 1));
         Copy pooled = free[sizeClass].poll();
         if (pooled != null) {
+            freeCounts[sizeClass].decrementAndGet();
             return pooled;
         }
         long bytes = 4L << sizeClass;

@@ -80,4 +80,20 @@ class TensorCopiesTest {
         assertSameElements(source, 3000, third, shape, stride);
         assertSameElements(source, 1000, second, shape, stride);
     }
+
+    @Test
+    void arraysBeyondAFewFreeOnesPerSizeGoBackToTheGarbageCollector() {
+        TensorCopies copies = new TensorCopies(1 << 20);
+        FloatTensorData source = counting(1000);
+        int held = TensorCopies.KEPT_PER_CLASS + 3; // the statistics thread fell behind by that many tensors
+        java.util.List<TensorCopies.Copy> inFlight = new java.util.ArrayList<>();
+        for (int i = 0; i < held; i++) {
+            inFlight.add(copies.copy(source, 0, new long[] {10, 100}, new long[] {100, 1}));
+        }
+        assertThat(copies.allocatedBytes()).isEqualTo(held * 4096L);
+        inFlight.forEach(copies::release);
+        assertThat(copies.allocatedBytes()).isEqualTo(TensorCopies.KEPT_PER_CLASS * 4096L);
+        copies.copy(source, 0, new long[] {10, 100}, new long[] {100, 1});
+        assertThat(copies.allocatedBytes()).as("a kept one reused").isEqualTo(TensorCopies.KEPT_PER_CLASS * 4096L);
+    }
 }
