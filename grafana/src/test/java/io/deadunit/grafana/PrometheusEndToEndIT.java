@@ -585,9 +585,22 @@ class PrometheusEndToEndIT {
     return sb.toString();
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768-60999): a port the kernel hands out as free (port 0) lies
+   * inside that range, where any outgoing connection (a scrape, Maven) may take it as its source port before the
+   * process we pass it to binds it (seen once: "127.0.0.1:43131 is already in use").
+   */
   static int freePort() throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
       return s.getLocalPort();
     }
   }
