@@ -129,8 +129,8 @@ public final class Exporter implements AutoCloseable {
         sampling = new Sampling(config.sampleEvery(), config.window());
         publisher = new MeterPublisher(registry, Optional.empty());
         // revive=true reinitialises units from the window just closed, on the training thread: it needs the window
-        // closed there too, so it keeps every update on that thread.
-        updates = config.revive() ? WindowUpdates.inline()
+        // closed there too, so it keeps every update on that thread. statisticsThread=false asks for the same.
+        updates = config.revive() || !config.statisticsThread() ? WindowUpdates.inline()
                 : WindowUpdates.background(copyBudgetBytes(), health::recordError);
         monitors = new MonitorRegistry(config.model(), sampling, publisher, config.maxLayers(),
                 new Diagnostics(config.diagnoseAt(), lines), updates);

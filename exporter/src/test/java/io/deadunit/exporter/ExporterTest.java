@@ -75,6 +75,21 @@ class ExporterTest {
     }
 
     @Test
+    void statisticsThreadFalseUpdatesWindowsOnTheTrainingThread() {
+        AgentConfig.Builder config = AgentConfig.builder().port(0).jmx(false).summary(false);
+        try (Exporter background = Exporter.start(config.build(), log);
+             Exporter inline = Exporter.start(config.statisticsThread(false).build(), log)) {
+            assertThat(background.monitors().updates().onCallingThread()).isFalse();
+            assertThat(inline.monitors().updates().onCallingThread()).isTrue();
+            Thread caller = Thread.currentThread();
+            Thread[] ranOn = new Thread[1];
+            inline.monitors().updates().submit(new java.util.concurrent.atomic.AtomicInteger(),
+                    () -> ranOn[0] = Thread.currentThread());
+            assertThat(ranOn[0]).as("run before submit returned, by its caller").isSameAs(caller);
+        }
+    }
+
+    @Test
     void theWarmUpAfterTheFirstIterationPublishesNothing() throws Exception {
         AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).jmx(false).build();
         try (Exporter exporter = started(config)) {

@@ -183,6 +183,10 @@ public final class AgentConfig {
         return get(ConfigKey.REVIVE);
     }
 
+    public boolean statisticsThread() {
+        return get(ConfigKey.STATISTICS_THREAD);
+    }
+
     public int reviveEvery() {
         return get(ConfigKey.REVIVE_EVERY);
     }
@@ -356,6 +360,10 @@ public final class AgentConfig {
 
         public Builder revive(boolean revive) {
             return set(ConfigKey.REVIVE, revive);
+        }
+
+        public Builder statisticsThread(boolean statisticsThread) {
+            return set(ConfigKey.STATISTICS_THREAD, statisticsThread);
         }
 
         public Builder reviveEvery(int reviveEvery) {

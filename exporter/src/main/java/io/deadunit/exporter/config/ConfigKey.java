@@ -62,6 +62,8 @@ public final class ConfigKey<T> {
             "reinitialise dead units (changes training)");
     public static final ConfigKey<Integer> REVIVE_EVERY = new ConfigKey<>("reviveEvery",
             ValueType.wholeNumber(1, 1_000_000), 1, "with revive: recycle dead units every this many windows");
+    public static final ConfigKey<Boolean> STATISTICS_THREAD = new ConfigKey<>("statisticsThread", ValueType.bool(),
+            true, "false: scan copies and close windows on the training thread, no statistics thread");
 
     public static final ConfigKey<Map<String, String>> LABELS = new ConfigKey<>("labels", ValueType.labels(), null,
             "constant labels on every series, the process' identity: app:sweep-7;executor:3");

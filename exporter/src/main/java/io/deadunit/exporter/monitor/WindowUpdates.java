@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where the layers' windows are updated: in order on the agent's statistics thread ({@link #background}), or on the
@@ -29,6 +30,8 @@ public final class WindowUpdates implements AutoCloseable {
     private static final long NAP_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long NAP_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
     private static final long DEEP_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How often a waiting caller looks again. */
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final TensorCopies copies;
     private final BiConsumer<String, Throwable> errors;
@@ -106,6 +109,11 @@ public final class WindowUpdates implements AutoCloseable {
         });
     }
 
+    /** Whether updates run on the thread that submits them (no statistics thread, or no longer one). */
+    public boolean onCallingThread() {
+        return inline;
+    }
+
     /** Bytes of tensor copies held (in use and pooled). */
     public long copyBytes() {
         return copies.allocatedBytes();
@@ -116,17 +124,7 @@ public final class WindowUpdates implements AutoCloseable {
      * happened within {@code timeoutNanos}.
      */
     public boolean awaitIdle(long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        if (waiting() > 0) {
-            wake();
-        }
-        while (waiting() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(100_000);
-        }
-        return true;
+        return awaitThread(() -> waiting() == 0, timeoutNanos);
     }
 
     /**
@@ -135,18 +133,7 @@ public final class WindowUpdates implements AutoCloseable {
      */
     public boolean awaitSubmitted(long timeoutNanos) {
         long target = submitted.get();
-        if (completed.get() >= target) {
-            return true;
-        }
-        wake();
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (completed.get() < target) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(50_000);
-        }
-        return true;
+        return awaitThread(() -> completed.get() >= target, timeoutNanos);
     }
 
     private long waiting() {
@@ -170,33 +157,37 @@ public final class WindowUpdates implements AutoCloseable {
             update.run(); // an update's own consequence (running out of memory releases the windows): in order
             return;
         }
-        if (owner.get() > 0) {
-            wake();
-        }
-        long deadline = System.nanoTime() + STALL_NANOS;
-        while (owner.get() > 0 && !stalled) {
-            if (System.nanoTime() - deadline > 0) {
-                // Not expected: the thread runs one short update at a time. Rather than wait for ever (or touch a
-                // window it may still hold), stop using it and drop this update; later ones run here, unwaited.
-                stalled = true;
-                inline = true;
-                errors.accept("window updates (the statistics thread stalled)",
-                        new IllegalStateException(owner.get() + " updates waiting"));
-                return;
-            }
-            LockSupport.parkNanos(50_000);
+        if (owner.get() > 0 && !stalled && !awaitThread(() -> owner.get() == 0 || stalled, STALL_NANOS)) {
+            // Not expected: the thread runs one short update at a time. Rather than wait for ever (or touch a
+            // window it may still hold), stop using it and drop this update; later ones run here, unwaited.
+            stalled = true;
+            inline = true;
+            errors.accept("window updates (the statistics thread stalled)",
+                    new IllegalStateException(owner.get() + " updates waiting"));
+            return;
         }
         update.run();
     }
 
     private boolean awaitBelow(int limit) {
+        return awaitThread(() -> waiting() < limit, STALL_NANOS);
+    }
+
+    /**
+     * Wakes the thread, then waits until {@code done} holds, looking again every {@link #POLL_NANOS}; false when it
+     * did not within {@code timeoutNanos}.
+     */
+    private boolean awaitThread(BooleanSupplier done, long timeoutNanos) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
         wake();
-        long deadline = System.nanoTime() + STALL_NANOS;
-        while (waiting() >= limit) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            LockSupport.parkNanos(50_000);
+            LockSupport.parkNanos(POLL_NANOS);
         }
         return true;
     }

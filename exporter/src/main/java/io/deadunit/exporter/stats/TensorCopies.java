@@ -1,8 +1,8 @@
 package io.deadunit.exporter.stats;
 
 import java.nio.FloatBuffer;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,17 +26,18 @@ public final class TensorCopies {
 
     private final long budgetBytes;
     private final AtomicLong allocatedBytes = new AtomicLong();
-    private final Queue<Copy>[] free;
+    /** Last in, first out: the array given back last is the likeliest to be still in the caches. */
+    private final Deque<Copy>[] free;
     private final AtomicInteger[] freeCounts;
 
     /** @param budgetBytes most bytes of arrays held, in use and pooled */
     @SuppressWarnings("unchecked")
     public TensorCopies(long budgetBytes) {
         this.budgetBytes = budgetBytes;
-        this.free = new Queue[CLASSES];
+        this.free = new Deque[CLASSES];
         this.freeCounts = new AtomicInteger[CLASSES];
         for (int i = 0; i < CLASSES; i++) {
-            free[i] = new ConcurrentLinkedQueue<>();
+            free[i] = new ConcurrentLinkedDeque<>();
             freeCounts[i] = new AtomicInteger();
         }
     }
@@ -89,12 +90,12 @@ public final class TensorCopies {
             allocatedBytes.addAndGet(-(4L << copy.sizeClass));
             return;
         }
-        free[copy.sizeClass].add(copy);
+        free[copy.sizeClass].push(copy);
     }
 
     private Copy take(int span) {
         int sizeClass = Math.max(SMALLEST_CLASS, 32 - Integer.numberOfLeadingZeros(span - 1));
-        Copy pooled = free[sizeClass].poll();
+        Copy pooled = free[sizeClass].pollFirst();
         if (pooled != null) {
             freeCounts[sizeClass].decrementAndGet();
             return pooled;
