@@ -37,17 +37,21 @@ final class AgentSegments {
             long[] iterations = new long[2];
             double[] elapsed = new double[2];
             double[] selfTime = new double[2];
+            double[] agentCpu = new double[2];
             double[] cpu = new double[2];
+            double[] gc = new double[2];
             for (int segment = 0; segment < 2; segment++) {
                 boolean active = (segment == 0) == (pair % 2 == 1);
                 server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
                 Timeline.phase = active ? "active" : "paused";
                 Workload.fit(model, data, i++); // the switch takes effect from the next pass on
                 int k = active ? 0 : 1;
-                // the agent's self-timed seconds of this segment, read outside it: calibrates the self-accounting
-                double self0 = agentSelfTime(metricsUrl);
+                // the agent's self-timed seconds and its threads' CPU over this segment, read outside it: calibrate
+                // the self-accounting
+                double[] agent0 = agentSeconds(metricsUrl);
                 // and the training thread's CPU time, which waiting for a core on a loaded machine does not inflate
                 long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                long gc0 = gcMillis();
                 long start = System.nanoTime();
                 long end = start + (long) (seconds * 1e9);
                 long now;
@@ -58,16 +62,29 @@ final class AgentSegments {
                 } while (now < end);
                 elapsed[k] = (now - start) / 1e9;
                 cpu[k] = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
-                selfTime[k] = agentSelfTime(metricsUrl) - self0;
+                gc[k] = (gcMillis() - gc0) / 1e3;
+                double[] agent1 = agentSeconds(metricsUrl);
+                selfTime[k] = agent1[0] - agent0[0];
+                agentCpu[k] = agent1[1] - agent0[1];
             }
             Workload.emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
                     + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f activeCpuSeconds=%.4f"
-                    + " pausedCpuSeconds=%.4f", pair, iterations[0], elapsed[0], iterations[1], elapsed[1],
-                    selfTime[0], selfTime[1], cpu[0], cpu[1]));
+                    + " pausedCpuSeconds=%.4f activeAgentThreadsCpuSeconds=%.6f pausedAgentThreadsCpuSeconds=%.6f"
+                    + " activeGcSeconds=%.3f pausedGcSeconds=%.3f", pair, iterations[0], elapsed[0], iterations[1],
+                    elapsed[1], selfTime[0], selfTime[1], cpu[0], cpu[1], agentCpu[0], agentCpu[1], gc[0], gc[1]));
         }
         server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
         Timeline.phase = "done";
         return i;
+    }
+
+    /** Time the collectors report (pauses, for the young collections that dominate here), summed. */
+    private static long gcMillis() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static final java.util.regex.Pattern OVERHEAD = java.util.regex.Pattern.compile(
@@ -85,29 +102,41 @@ final class AgentSegments {
     }
 
     /**
-     * {@code --metricsUrl}: CPU time of the agent's own threads ({@code deadunit_agent_cpu_seconds_total}: the
-     * statistics thread's scans and window closes, publishing, the JIT warm-up), read the same way; NaN without it.
+     * {@link #agentSelfTime} and the CPU time of the agent's own threads ({@code deadunit_agent_cpu_seconds_total}:
+     * the statistics thread's scans and window closes, publishing, the JIT warm-up), from one scrape; NaN where one
+     * cannot be read.
      */
-    static double agentThreadsCpu(String url) {
-        return agentCounter(url, AGENT_CPU);
+    static double[] agentSeconds(String url) {
+        String body = scrape(url);
+        return new double[] {counter(body, OVERHEAD), counter(body, AGENT_CPU)};
     }
 
     private static double agentCounter(String url, java.util.regex.Pattern counter) {
-        if (url == null) {
+        return counter(scrape(url), counter);
+    }
+
+    private static double counter(String body, java.util.regex.Pattern counter) {
+        if (body == null) {
             return Double.NaN;
+        }
+        java.util.regex.Matcher m = counter.matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** The endpoint's text, or null without {@code --metricsUrl} or when it cannot be read. */
+    private static String scrape(String url) {
+        if (url == null) {
+            return null;
         }
         try {
             java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URI(url).toURL().openConnection();
             c.setConnectTimeout(5000);
             c.setReadTimeout(10000);
-            String body;
             try (java.io.InputStream in = c.getInputStream()) {
-                body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             }
-            java.util.regex.Matcher m = counter.matcher(body);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         } catch (Exception e) {
-            return Double.NaN;
+            return null;
         }
     }
 }

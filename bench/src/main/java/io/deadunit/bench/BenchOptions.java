@@ -47,13 +47,13 @@ final class BenchOptions {
             // many one-JVM pairs: they carry the verdicts.
             switch (workload) {
                 case "cnn":
-                    d = new Durations(4, 6, 0, 4, 2);
+                    d = new Durations(4, 6, 0, 16, 0.5);
                     break;
                 case "lstm":
-                    d = new Durations(4, 5, FIRST_WINDOW_CLOSED, 5, 1);
+                    d = new Durations(4, 5, FIRST_WINDOW_CLOSED, 25, 0.2);
                     break;
                 default:
-                    d = new Durations(3, 4, FIRST_WINDOW_CLOSED, 6, 1);
+                    d = new Durations(3, 4, FIRST_WINDOW_CLOSED, 30, 0.2);
             }
         } else {
             // At least 110 iterations of warm-up where that is quick, so that the agent's first window (100
@@ -62,16 +62,17 @@ final class BenchOptions {
             // its run at all.
             switch (workload) {
                 // A/B: short segments, many pairs in alternating order, so that the drift of a young JVM (its
-                // JIT still compiling) cancels; pooled over a run, the segments hold the window closes (the
-                // CNN's window of 100 iterations lasts ~30 s) as often as they happened
+                // JIT still compiling) and of a shared VM's speed (±20% over seconds) cancels: segments of a few
+                // iterations see it alike. Pooled over a run, the segments hold the window closes (the CNN's
+                // window of 100 iterations lasts ~30 s) as often as they happened
                 case "cnn":
-                    d = new Durations(4, 10, 0, 4, 3);
+                    d = new Durations(4, 10, 0, 24, 0.5);
                     break;
                 case "lstm":
-                    d = new Durations(4, 10, FIRST_WINDOW_CLOSED, 5, 2);
+                    d = new Durations(4, 10, FIRST_WINDOW_CLOSED, 50, 0.2);
                     break;
                 default:
-                    d = new Durations(3, 6, FIRST_WINDOW_CLOSED, 6, 1);
+                    d = new Durations(3, 6, FIRST_WINDOW_CLOSED, 30, 0.2);
             }
         }
         return new Durations(warmup != null ? warmup : d.warmup(), seconds != null ? seconds : d.seconds(),

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-/** The benchmark's models and their synthetic data (batch {@value Workload#Workload.BATCH}). */
+/** The benchmark's models and their synthetic data (batch {@value Workload#BATCH}, unless a model says otherwise). */
 final class Models {
     private Models() {
     }
@@ -40,6 +40,9 @@ final class Models {
      *       relu, added (ElementWiseVertex) to a 256 relu skip branch, softmax 10</li>
      *   <li>deep: 64 inputs, L-1 dense layers of 64 relu, softmax 10 (L layers in all)</li>
      *   <li>small: 64-128-128-10 relu, softmax (fast; for the 10,000-iteration heap check)</li>
+     *   <li>wide: 16-4096-10, relu, softmax, batch {@value #WIDE_BATCH}: many activations for little arithmetic, so that reading them on the
+     *       training thread ({@code statisticsThread=false}, every iteration) costs it more than 10% (for
+     *       {@link Calibration})</li>
      * </ul>
      */
     static Model build(String workload, int layers) {
@@ -54,6 +57,10 @@ final class Models {
                 return mln(base.list()
                         .layer(dense(128)).layer(dense(128)).layer(output(10))
                         .setInputType(InputType.feedForward(64)).build());
+            case "wide":
+                return mln(base.list()
+                        .layer(dense(4096)).layer(output(10))
+                        .setInputType(InputType.feedForward(16)).build());
             case "deep": {
                 NeuralNetConfiguration.ListBuilder list = base.list();
                 for (int k = 0; k < layers - 1; k++) {
@@ -102,11 +109,12 @@ final class Models {
                 return graph;
             }
             default:
-                throw new IllegalArgumentException("--workload mlp|cnn|lstm|graph|deep|small, not " + workload);
+                throw new IllegalArgumentException("--workload mlp|cnn|lstm|graph|deep|small|wide, not " + workload);
         }
     }
 
     static final int LSTM_STEPS = 20;
+    static final int WIDE_BATCH = 16;
 
     private static MultiLayerNetwork mln(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -127,26 +135,31 @@ final class Models {
         Random rnd = new Random(7);
         INDArray[][] out = new INDArray[count][];
         for (int b = 0; b < count; b++) {
+            int batch = workload.equals("wide") ? WIDE_BATCH : Workload.BATCH;
             long[] featureShape;
             long[] labelShape;
             switch (workload) {
                 case "mlp":
                 case "graph":
-                    featureShape = new long[] {Workload.BATCH, 784};
-                    labelShape = new long[] {Workload.BATCH, 10};
+                    featureShape = new long[] {batch, 784};
+                    labelShape = new long[] {batch, 10};
                     break;
                 case "cnn":
-                    featureShape = new long[] {Workload.BATCH, 784};
-                    labelShape = new long[] {Workload.BATCH, 10};
+                    featureShape = new long[] {batch, 784};
+                    labelShape = new long[] {batch, 10};
                     break;
                 case "small":
                 case "deep":
-                    featureShape = new long[] {Workload.BATCH, 64};
-                    labelShape = new long[] {Workload.BATCH, 10};
+                    featureShape = new long[] {batch, 64};
+                    labelShape = new long[] {batch, 10};
+                    break;
+                case "wide":
+                    featureShape = new long[] {batch, 16};
+                    labelShape = new long[] {batch, 10};
                     break;
                 case "lstm":
-                    featureShape = new long[] {Workload.BATCH, 32, LSTM_STEPS};
-                    labelShape = new long[] {Workload.BATCH, 10, LSTM_STEPS};
+                    featureShape = new long[] {batch, 32, LSTM_STEPS};
+                    labelShape = new long[] {batch, 10, LSTM_STEPS};
                     break;
                 default:
                     throw new IllegalArgumentException(workload);
@@ -154,11 +167,11 @@ final class Models {
             INDArray features = Nd4j.rand(featureShape);
             float[] labels = new float[(int) Arrays.stream(labelShape).reduce(1, (x, y) -> x * y)];
             if (labelShape.length == 2) {
-                for (int i = 0; i < Workload.BATCH; i++) {
+                for (int i = 0; i < batch; i++) {
                     labels[i * 10 + rnd.nextInt(10)] = 1f;
                 }
             } else {
-                for (int i = 0; i < Workload.BATCH; i++) {
+                for (int i = 0; i < batch; i++) {
                     int c = rnd.nextInt(10);
                     for (int t = 0; t < LSTM_STEPS; t++) {
                         labels[(i * 10 + c) * LSTM_STEPS + t] = 1f;

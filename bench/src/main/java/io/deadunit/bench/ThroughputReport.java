@@ -47,7 +47,7 @@ final class ThroughputReport {
         r.append("## One JVM: monitoring active vs paused\n\n");
         r.append("After its measured interval, each agent run alternates segments with the agent's monitoring on and "
                 + "off (JMX attribute `Monitoring`, as an operator would switch it), in pairs whose order alternates "
-                + "(").append(example.abPairs()).append(" pairs of ").append(f(example.abSeconds(), 0))
+                + "(").append(example.abPairs()).append(" pairs of ").append(f(example.abSeconds(), 1))
                 .append(" s for ").append(o.workloads.get(0))
                 .append("). Active / paused it/s over all segments of a run (pooled, so window closes count as often "
                         + "as they happened); median over rounds, and the range of single pairs. Both sides run in "

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * that data generation is not timed.
  *
  * <pre>
- *   --workload mlp|cnn|lstm|graph|deep|small   the model (see {@link Models#build})
+ *   --workload mlp|cnn|lstm|graph|deep|small|wide  the model (see {@link Models#build})
  *   --layers L           deep: number of layers including the output layer (default 50)
  *   --seconds S          measured training time after warm-up (default 10)
  *   --warmup S           warm-up time, not measured (default 3)
@@ -134,8 +134,7 @@ public final class Workload {
             }
             emit("ready", "warmupIterations=" + i);
             Timeline.phase = "measured";
-            double selfTime0 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
-            double agentCpu0 = AgentSegments.agentThreadsCpu(o.get("metricsUrl"));
+            double[] agent0 = AgentSegments.agentSeconds(o.get("metricsUrl"));
             long cpu0 = processCpuNanos();
             long threadCpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -156,12 +155,12 @@ public final class Workload {
             if (o.containsKey("threadCpu")) {
                 emitThreadCpu();
             }
-            double selfTime1 = AgentSegments.agentSelfTime(o.get("metricsUrl"));
-            double agentCpu1 = AgentSegments.agentThreadsCpu(o.get("metricsUrl"));
-            if (!Double.isNaN(selfTime0) && !Double.isNaN(selfTime1)) {
+            double[] agent1 = AgentSegments.agentSeconds(o.get("metricsUrl"));
+            if (!Double.isNaN(agent0[0]) && !Double.isNaN(agent1[0])) {
+                double selfTime = agent1[0] - agent0[0];
+                double agentCpu = agent1[1] - agent0[1];
                 emit("selftime", String.format(Locale.ROOT, "agentSeconds=%.6f share=%.6f agentThreadsCpuSeconds=%.6f"
-                        + " agentThreadsShare=%.6f", selfTime1 - selfTime0, (selfTime1 - selfTime0) / elapsed,
-                        agentCpu1 - agentCpu0, (agentCpu1 - agentCpu0) / elapsed));
+                        + " agentThreadsShare=%.6f", selfTime, selfTime / elapsed, agentCpu, agentCpu / elapsed));
             }
             int abPairs = Integer.parseInt(o.getOrDefault("abPairs", "0"));
             if (abPairs > 0) {
