@@ -28,7 +28,7 @@ import java.util.Random;
  *
  * <pre>
  *   java -cp bench/target/classes:$(cat bench/target/classpath.txt) io.deadunit.bench.Calibration \
- *        [--workload wide] [--agentArgs sampleEvery=1,window=1,statisticsThread=false] [--pairs 60]
+ *        [--workload wide] [--agentArgs sampleEvery=1,window=1,statisticsThread=false] [--pairs 200]
  *        [--seconds 0.2] [--warmup 15] [--agent agent/target/deadunit-agent.jar]
  *        [--out bench/target/results/calibration-wide.md]
  * </pre>
@@ -42,7 +42,7 @@ public final class Calibration {
         Path bench = Paths.get(o.getOrDefault("bench", "bench"));
         String workload = o.getOrDefault("workload", "wide");
         String agentArgs = o.getOrDefault("agentArgs", "sampleEvery=1,window=1,statisticsThread=false");
-        int pairs = Integer.parseInt(o.getOrDefault("pairs", "60"));
+        int pairs = Integer.parseInt(o.getOrDefault("pairs", "200"));
         double seconds = Double.parseDouble(o.getOrDefault("seconds", "0.2"));
         double warmup = Double.parseDouble(o.getOrDefault("warmup", "15"));
         Path agent = Paths.get(o.getOrDefault("agent", "agent/target/deadunit-agent.jar")).toAbsolutePath();

@@ -51,22 +51,6 @@ class TensorCopiesTest {
     }
 
     @Test
-    void theArrayGivenBackLastIsTakenFirst() {
-        // the likeliest to be still in the caches: a training thread that writes into a cold array pays the misses,
-        // and evicts its own data for them
-        FloatTensorData source = counting(1000);
-        TensorCopies copies = new TensorCopies(1 << 20);
-        long[] shape = {10, 10};
-        long[] stride = {10, 1};
-        TensorCopies.Copy first = copies.copy(source, 0, shape, stride);
-        TensorCopies.Copy second = copies.copy(source, 0, shape, stride);
-        copies.release(first);
-        copies.release(second);
-        assertThat(copies.copy(source, 0, shape, stride)).isSameAs(second);
-        assertThat(copies.copy(source, 0, shape, stride)).isSameAs(first);
-    }
-
-    @Test
     void whatIsNotCopiedIsLeftToTheCaller() {
         TensorCopies copies = new TensorCopies(4096);
         FloatTensorData source = counting(10_000);
