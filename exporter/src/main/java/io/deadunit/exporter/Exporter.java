@@ -243,7 +243,11 @@ public final class Exporter implements AutoCloseable {
         }
         warmedUp = true;
         try {
-            WarmUp.run(copyBudgetBytes(), health::recordError);
+            if (updates.onCallingThread()) {
+                WarmUp.runHere(); // no statistics thread: the monitors' code runs where the windows are updated
+            } else {
+                WarmUp.run(copyBudgetBytes(), health::recordError);
+            }
         } catch (Throwable t) {
             health.recordError("warming up", t);
         } finally {

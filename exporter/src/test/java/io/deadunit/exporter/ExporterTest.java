@@ -8,6 +8,8 @@ import io.deadunit.exporter.monitor.ModelMonitor;
 import io.deadunit.exporter.server.MetricsEndpoint;
 import io.deadunit.exporter.stats.FloatTensorData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -89,9 +91,11 @@ class ExporterTest {
         }
     }
 
-    @Test
-    void theWarmUpAfterTheFirstIterationPublishesNothing() throws Exception {
-        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).jmx(false).build();
+    @ParameterizedTest(name = "statisticsThread={0}")
+    @ValueSource(booleans = {true, false})
+    void theWarmUpAfterTheFirstIterationPublishesNothing(boolean statisticsThread) throws Exception {
+        AgentConfig config = AgentConfig.builder().port(0).sampleEvery(1).window(1).diagnoseAt(1).jmx(false)
+                .statisticsThread(statisticsThread).build();
         try (Exporter exporter = started(config)) {
             assertThat(exporter.warmUpStarted()).as("no model trained yet").isFalse();
             Object model = new Object();

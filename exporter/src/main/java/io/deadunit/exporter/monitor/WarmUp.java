@@ -45,6 +45,11 @@ public final class WarmUp {
         }
     }
 
+    /** Runs the synthetic model with every update on the calling thread (no statistics thread). */
+    public static void runHere() {
+        run(WindowUpdates.inline());
+    }
+
     /** Runs the synthetic model through {@code updates} and waits for them. */
     static void run(WindowUpdates updates) {
         run(updates, ITERATIONS);
