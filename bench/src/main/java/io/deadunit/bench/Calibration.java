@@ -72,8 +72,8 @@ public final class Calibration {
     /** The figures of one run's A/B pairs. */
     static final class Result {
         // activeIt, activeSec, pausedIt, pausedSec, activeAgent, pausedAgent, activeCpu, pausedCpu,
-        // activeAgentThreadsCpu, pausedAgentThreadsCpu, activeGc, pausedGc (NaN from a workload that did not
-        // report them)
+        // activeAgentThreadsCpu, pausedAgentThreadsCpu, activeGc, pausedGc, activeAllocated, pausedAllocated (training
+        // thread), activeAllocatedAll, pausedAllocatedAll (every thread) (NaN from a workload that did not report them)
         final List<double[]> pairs;
 
         Result(List<double[]> pairs) {
@@ -89,7 +89,9 @@ public final class Calibration {
                             l.number("pausedAgentSeconds"), l.number("activeCpuSeconds"),
                             l.number("pausedCpuSeconds"), optional(l, "activeAgentThreadsCpuSeconds"),
                             optional(l, "pausedAgentThreadsCpuSeconds"), optional(l, "activeGcSeconds"),
-                            optional(l, "pausedGcSeconds")});
+                            optional(l, "pausedGcSeconds"), optional(l, "activeAllocatedBytes"),
+                            optional(l, "pausedAllocatedBytes"), optional(l, "activeAllThreadsAllocatedBytes"),
+                            optional(l, "pausedAllThreadsAllocatedBytes")});
                 }
             }
             if (pairs.isEmpty()) {
@@ -124,9 +126,9 @@ public final class Calibration {
         }
 
         private static double[] sums(List<double[]> ps) {
-            double[] s = new double[12];
+            double[] s = new double[16];
             for (double[] p : ps) {
-                for (int i = 0; i < 12; i++) {
+                for (int i = 0; i < 16; i++) {
                     s[i] += p[i];
                 }
             }
@@ -169,13 +171,17 @@ public final class Calibration {
                             + "| active / paused it per CPU-second | %.1f / %.1f | |%n"
                             + "| agent threads' CPU (statistics thread, publishing), share of active / paused time "
                             + "| %.2f%% / %.2f%% | |%n"
-                            + "| garbage collection, share of active / paused time | %.2f%% / %.2f%% | |%n%n"
+                            + "| garbage collection, share of active / paused time | %.2f%% / %.2f%% | |%n"
+                            + "| heap allocated per iteration, training thread, active / paused | %s / %s | |%n"
+                            + "| heap allocated per iteration, every thread, active / paused | %s / %s | |%n%n"
                             + "Self-accounted and measured (CPU) agree within a fifth of the measured slowdown: "
                             + "**%s** (difference %.2f points).%n",
                     workload, agentArgs, n, java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString(), pressure * 100, measured * 100, ci[0] * 100, ci[1] * 100,
                     wall * 100, wi[0] * 100, wi[1] * 100, self * 100, si[0] * 100, si[1] * 100,
                     s[4] / s[1] * 100, s[5] / s[3] * 100, s[0] / s[1], s[2] / s[3], s[0] / s[6], s[2] / s[7],
-                    s[8] / s[1] * 100, s[9] / s[3] * 100, s[10] / s[1] * 100, s[11] / s[3] * 100, agrees ? "yes" : "no", Math.abs(measured - self) * 100);
+                    s[8] / s[1] * 100, s[9] / s[3] * 100, s[10] / s[1] * 100, s[11] / s[3] * 100,
+                    Stats.bytes(s[12] / s[0]), Stats.bytes(s[13] / s[2]), Stats.bytes(s[14] / s[0]),
+                    Stats.bytes(s[15] / s[2]), agrees ? "yes" : "no", Math.abs(measured - self) * 100);
         }
     }
 
