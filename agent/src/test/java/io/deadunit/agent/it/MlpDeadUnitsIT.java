@@ -6,23 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Test 1. DeadLayerTrainer (MLP 100-48-32-24-10) with 5 units of "hidden1" forced dead, one window of exactly W
  * iterations observed in full ({@code sampleEvery=1,window=W}): every layer's units, dead units, dormant units,
  * zero ratio, mean, stddev, zero-gradient units, gradient norm and unit-activity histogram equal the ground truth
- * computed by a plain DL4J listener in the same run.
+ * computed by a plain DL4J listener in the same run. Counted on the statistics thread (the default) and on the
+ * training thread ({@code statisticsThread=false}).
  */
 class MlpDeadUnitsIT {
 
     static final int W = 20;
     static final int FORCED_DEAD = 5;
 
-    @Test
-    void deadUnitsAndStatisticsMatchGroundTruth() {
+    @ParameterizedTest(name = "statisticsThread={0}")
+    @ValueSource(booleans = {true, false})
+    void deadUnitsAndStatisticsMatchGroundTruth(boolean statisticsThread) {
         try (ForkedTrainer t = ForkedTrainer.trainer("DeadLayerTrainer")
-                .agentArgs("sampleEvery=1,window=" + W)
+                .agentArgs("sampleEvery=1,window=" + W + ",statisticsThread=" + statisticsThread)
                 .args("--deadUnits", Integer.toString(FORCED_DEAD), "--iterations", Integer.toString(W),
                         "--window", Integer.toString(W), "--groundTruth", "gt.json", "--seed", "11")
                 .start()) {
@@ -76,6 +79,7 @@ class MlpDeadUnitsIT {
             if (nonfinite != null) {
                 soft.assertThat(nonfinite).as("non-finite forward values in hidden1").isZero();
             }
+            soft.assertThat(t.stderr()).as("the key is known and its value accepted").doesNotContain("statisticsThread");
             soft.assertAll();
             assertThat(t.finish()).as("exit code" + t.describe()).isZero();
         }
