@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Is the agent's own meter right? One workload JVM alternates segments with the agent's monitoring active and
@@ -135,18 +134,9 @@ public final class Calibration {
             return s;
         }
 
-        /** 2.5% and 97.5% quantiles of the statistic over pairs resampled with replacement (fixed seed). */
+        /** 95% bootstrap interval of the statistic over pairs. */
         double[] interval(java.util.function.ToDoubleFunction<List<double[]>> statistic) {
-            Random random = new Random(1);
-            List<Double> values = new ArrayList<>();
-            for (int b = 0; b < 2000; b++) {
-                List<double[]> sample = new ArrayList<>();
-                for (int i = 0; i < pairs.size(); i++) {
-                    sample.add(pairs.get(random.nextInt(pairs.size())));
-                }
-                values.add(statistic.applyAsDouble(sample));
-            }
-            return new double[] {Stats.quantile(values, 0.025), Stats.quantile(values, 0.975)};
+            return Stats.bootstrap95(pairs, statistic);
         }
 
         String report(String workload, String agentArgs, int n, double seconds, double pressure) {

@@ -79,15 +79,7 @@ public final class Interference {
         }
         busy = false;
         double slowdown = slowdown(rows);
-        java.util.Random random = new java.util.Random(1);
-        List<Double> resampled = new ArrayList<>();
-        for (int b = 0; b < 2000; b++) {
-            List<double[]> sample = new ArrayList<>();
-            for (int k = 0; k < rows.size(); k++) {
-                sample.add(rows.get(random.nextInt(rows.size())));
-            }
-            resampled.add(slowdown(sample));
-        }
+        double[] interval = Stats.bootstrap95(rows, Interference::slowdown);
         double competitorShare = 0;
         double busySeconds = 0;
         for (double[] r : rows) {
@@ -98,7 +90,7 @@ public final class Interference {
                         + " competitor CPU %.2f%% of the busy segments; training thread slowed by %.2f%% "
                         + "[%.2f, %.2f] per CPU-second%n", workload, pairs, o.getOrDefault("seconds", "0.2"),
                 busyNanos / 1e6, napNanos / 1e6, scanned.length / 256, competitorShare / busySeconds * 100,
-                slowdown * 100, Stats.quantile(resampled, 0.025) * 100, Stats.quantile(resampled, 0.975) * 100);
+                slowdown * 100, interval[0] * 100, interval[1] * 100);
     }
 
     private static double slowdown(List<double[]> rows) {

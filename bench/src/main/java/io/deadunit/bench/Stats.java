@@ -22,6 +22,23 @@ final class Stats {
         return values.isEmpty() ? Double.NaN : Collections.max(values);
     }
 
+    /**
+     * 2.5% and 97.5% quantiles of {@code statistic} over {@code rows} resampled with replacement, 2,000 times with a
+     * fixed seed: a 95% bootstrap interval.
+     */
+    static <T> double[] bootstrap95(List<T> rows, java.util.function.ToDoubleFunction<List<T>> statistic) {
+        java.util.Random random = new java.util.Random(1);
+        List<Double> values = new ArrayList<>();
+        for (int b = 0; b < 2000; b++) {
+            List<T> sample = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                sample.add(rows.get(random.nextInt(rows.size())));
+            }
+            values.add(statistic.applyAsDouble(sample));
+        }
+        return new double[] {quantile(values, 0.025), quantile(values, 0.975)};
+    }
+
     /** Linear interpolation between order statistics (type 7, as R and NumPy by default). */
     static double quantile(List<Double> values, double q) {
         List<Double> v = new ArrayList<>();
