@@ -41,7 +41,6 @@ final class AgentSegments {
             double[] cpu = new double[2];
             double[] gc = new double[2];
             double[] allocated = new double[2];
-            double[] allocatedAll = new double[2];
             for (int segment = 0; segment < 2; segment++) {
                 boolean active = (segment == 0) == (pair % 2 == 1);
                 server.setAttribute(agent, new javax.management.Attribute("Monitoring", active));
@@ -55,7 +54,6 @@ final class AgentSegments {
                 long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 long gc0 = gcMillis();
                 long allocated0 = threads().getCurrentThreadAllocatedBytes();
-                long allocatedAll0 = allThreadsAllocatedBytes();
                 long start = System.nanoTime();
                 long end = start + (long) (seconds * 1e9);
                 long now;
@@ -68,7 +66,6 @@ final class AgentSegments {
                 cpu[k] = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
                 gc[k] = (gcMillis() - gc0) / 1e3;
                 allocated[k] = threads().getCurrentThreadAllocatedBytes() - allocated0;
-                allocatedAll[k] = allThreadsAllocatedBytes() - allocatedAll0;
                 double[] agent1 = agentSeconds(metricsUrl);
                 selfTime[k] = agent1[0] - agent0[0];
                 agentCpu[k] = agent1[1] - agent0[1];
@@ -76,10 +73,9 @@ final class AgentSegments {
             Workload.emit("ab", String.format(Locale.ROOT, "pair=%d activeIterations=%d activeSeconds=%.4f pausedIterations=%d"
                     + " pausedSeconds=%.4f activeAgentSeconds=%.6f pausedAgentSeconds=%.6f activeCpuSeconds=%.4f"
                     + " pausedCpuSeconds=%.4f activeAgentThreadsCpuSeconds=%.6f pausedAgentThreadsCpuSeconds=%.6f"
-                    + " activeGcSeconds=%.3f pausedGcSeconds=%.3f activeAllocatedBytes=%.0f pausedAllocatedBytes=%.0f"
-                    + " activeAllThreadsAllocatedBytes=%.0f pausedAllThreadsAllocatedBytes=%.0f", pair, iterations[0],
-                    elapsed[0], iterations[1], elapsed[1], selfTime[0], selfTime[1], cpu[0], cpu[1], agentCpu[0],
-                    agentCpu[1], gc[0], gc[1], allocated[0], allocated[1], allocatedAll[0], allocatedAll[1]));
+                    + " activeGcSeconds=%.3f pausedGcSeconds=%.3f activeAllocatedBytes=%.0f pausedAllocatedBytes=%.0f",
+                    pair, iterations[0], elapsed[0], iterations[1], elapsed[1], selfTime[0], selfTime[1], cpu[0],
+                    cpu[1], agentCpu[0], agentCpu[1], gc[0], gc[1], allocated[0], allocated[1]));
         }
         server.setAttribute(agent, new javax.management.Attribute("Monitoring", true));
         Timeline.phase = "done";
@@ -88,15 +84,6 @@ final class AgentSegments {
 
     private static com.sun.management.ThreadMXBean threads() {
         return (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    }
-
-    /** Bytes allocated on the heap by every live thread so far (the agent's threads included). */
-    private static long allThreadsAllocatedBytes() {
-        long total = 0;
-        for (long bytes : threads().getThreadAllocatedBytes(threads().getAllThreadIds())) {
-            total += Math.max(0, bytes);
-        }
-        return total;
     }
 
     /** Time the collectors report (pauses, for the young collections that dominate here), summed. */

@@ -72,7 +72,7 @@ public final class Calibration {
     static final class Result {
         // activeIt, activeSec, pausedIt, pausedSec, activeAgent, pausedAgent, activeCpu, pausedCpu,
         // activeAgentThreadsCpu, pausedAgentThreadsCpu, activeGc, pausedGc, activeAllocated, pausedAllocated (training
-        // thread), activeAllocatedAll, pausedAllocatedAll (every thread) (NaN from a workload that did not report them)
+        // thread's heap allocation) (NaN from a workload that did not report them)
         final List<double[]> pairs;
 
         Result(List<double[]> pairs) {
@@ -89,8 +89,7 @@ public final class Calibration {
                             l.number("pausedCpuSeconds"), optional(l, "activeAgentThreadsCpuSeconds"),
                             optional(l, "pausedAgentThreadsCpuSeconds"), optional(l, "activeGcSeconds"),
                             optional(l, "pausedGcSeconds"), optional(l, "activeAllocatedBytes"),
-                            optional(l, "pausedAllocatedBytes"), optional(l, "activeAllThreadsAllocatedBytes"),
-                            optional(l, "pausedAllThreadsAllocatedBytes")});
+                            optional(l, "pausedAllocatedBytes")});
                 }
             }
             if (pairs.isEmpty()) {
@@ -125,9 +124,9 @@ public final class Calibration {
         }
 
         private static double[] sums(List<double[]> ps) {
-            double[] s = new double[16];
+            double[] s = new double[14];
             for (double[] p : ps) {
-                for (int i = 0; i < 16; i++) {
+                for (int i = 0; i < 14; i++) {
                     s[i] += p[i];
                 }
             }
@@ -162,16 +161,14 @@ public final class Calibration {
                             + "| agent threads' CPU (statistics thread, publishing), share of active / paused time "
                             + "| %.2f%% / %.2f%% | |%n"
                             + "| garbage collection, share of active / paused time | %.2f%% / %.2f%% | |%n"
-                            + "| heap allocated per iteration, training thread, active / paused | %s / %s | |%n"
-                            + "| heap allocated per iteration, every thread, active / paused | %s / %s | |%n%n"
+                            + "| heap allocated per iteration, training thread, active / paused | %s / %s | |%n%n"
                             + "Self-accounted and measured (CPU) agree within a fifth of the measured slowdown: "
                             + "**%s** (difference %.2f points).%n",
                     workload, agentArgs, n, java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString(), pressure * 100, measured * 100, ci[0] * 100, ci[1] * 100,
                     wall * 100, wi[0] * 100, wi[1] * 100, self * 100, si[0] * 100, si[1] * 100,
                     s[4] / s[1] * 100, s[5] / s[3] * 100, s[0] / s[1], s[2] / s[3], s[0] / s[6], s[2] / s[7],
                     s[8] / s[1] * 100, s[9] / s[3] * 100, s[10] / s[1] * 100, s[11] / s[3] * 100,
-                    Stats.bytes(s[12] / s[0]), Stats.bytes(s[13] / s[2]), Stats.bytes(s[14] / s[0]),
-                    Stats.bytes(s[15] / s[2]), agrees ? "yes" : "no", Math.abs(measured - self) * 100);
+                    Stats.bytes(s[12] / s[0]), Stats.bytes(s[13] / s[2]), agrees ? "yes" : "no", Math.abs(measured - self) * 100);
         }
     }
 
