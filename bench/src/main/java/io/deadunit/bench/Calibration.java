@@ -147,6 +147,7 @@ public final class Calibration {
             double[] si = interval(Result::selfShare);
             double[] s = sums(pairs);
             boolean agrees = Math.abs(measured - self) <= Math.abs(measured) / 5;
+            String segment = java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString();
             return String.format(Locale.ROOT, "# Calibration of the agent's self-accounting%n%n"
                             + "Workload `%s`, agent `%s`, one JVM, %d pairs of %s-s segments (monitoring active / "
                             + "paused over JMX), CPU pressure %.0f%% (share of time some task waited for a core).%n%n"
@@ -164,11 +165,12 @@ public final class Calibration {
                             + "| heap allocated per iteration, training thread, active / paused | %s / %s | |%n%n"
                             + "Self-accounted and measured (CPU) agree within a fifth of the measured slowdown: "
                             + "**%s** (difference %.2f points).%n",
-                    workload, agentArgs, n, java.math.BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString(), pressure * 100, measured * 100, ci[0] * 100, ci[1] * 100,
+                    workload, agentArgs, n, segment, pressure * 100, measured * 100, ci[0] * 100, ci[1] * 100,
                     wall * 100, wi[0] * 100, wi[1] * 100, self * 100, si[0] * 100, si[1] * 100,
                     s[4] / s[1] * 100, s[5] / s[3] * 100, s[0] / s[1], s[2] / s[3], s[0] / s[6], s[2] / s[7],
                     s[8] / s[1] * 100, s[9] / s[3] * 100, s[10] / s[1] * 100, s[11] / s[3] * 100,
-                    Stats.bytes(s[12] / s[0]), Stats.bytes(s[13] / s[2]), agrees ? "yes" : "no", Math.abs(measured - self) * 100);
+                    Stats.bytes(s[12] / s[0]), Stats.bytes(s[13] / s[2]), agrees ? "yes" : "no",
+                    Math.abs(measured - self) * 100);
         }
     }
 

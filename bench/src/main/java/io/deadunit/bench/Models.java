@@ -40,9 +40,9 @@ final class Models {
      *       relu, added (ElementWiseVertex) to a 256 relu skip branch, softmax 10</li>
      *   <li>deep: 64 inputs, L-1 dense layers of 64 relu, softmax 10 (L layers in all)</li>
      *   <li>small: 64-128-128-10 relu, softmax (fast; for the 10,000-iteration heap check)</li>
-     *   <li>wide: 16-4096-10, relu, softmax, batch {@value #WIDE_BATCH}: many activations for little arithmetic, so that reading them on the
-     *       training thread ({@code statisticsThread=false}, every iteration) costs it more than 10% (for
-     *       {@link Calibration})</li>
+     *   <li>wide: 16-4096-10, relu, softmax, batch {@value #WIDE_BATCH}: many activations for little arithmetic,
+     *       so that reading them on the training thread ({@code statisticsThread=false}, every iteration) costs it
+     *       more than 10% (for {@link Calibration})</li>
      * </ul>
      */
     static Model build(String workload, int layers) {
