@@ -16,11 +16,12 @@ import java.util.function.BiConsumer;
  * (copy, hand-over, scan) runs a few dozen times per window and the per-window path (close, snapshot, weight
  * comparison) once, so without this the JIT compiles them only after minutes of training. A synthetic model of two
  * small layers, never registered with the exporter and never published (its own registry, sampling and a listener
- * that does nothing, a statistics thread of its own), trains {@value #ITERATIONS} iterations through the same code,
- * on an agent thread once a real model has trained two iterations (so that it adds nothing to start-up); its
- * windows close every other iteration. It costs about 0.3 s of the agent's threads' CPU once (measured in a fresh JVM, class loading
- * included; counted in {@code deadunit_agent_cpu_seconds_total}) and the JIT's compilations, which training would
- * otherwise trigger later.
+ * that does nothing, and a statistics thread of its own, or none when the exporter's updates run inline), trains
+ * {@value #ITERATIONS} iterations through the same code, on an agent thread once a real model has trained two
+ * iterations (so that it adds nothing to start-up); its windows close every other iteration. It costs about 0.3 s
+ * of the agent's threads' CPU once (measured in a fresh JVM, class loading included; counted in
+ * {@code deadunit_agent_cpu_seconds_total}) and the JIT's compilations, which training would otherwise trigger
+ * later.
  */
 public final class WarmUp {
     static final int ITERATIONS = 600;
