@@ -190,7 +190,21 @@ public final class Bench {
         return out;
     }
 
+    /**
+     * A port free now for a forked agent's endpoint, below Linux's ephemeral range (32768-60999): a port the kernel
+     * hands out as free (port 0) lies inside that range, where any outgoing connection may take it as its source port
+     * before the fork binds it (the grafana ITs hit this: "already in use").
+     */
     static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

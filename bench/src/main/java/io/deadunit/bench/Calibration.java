@@ -1,7 +1,5 @@
 package io.deadunit.bench;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -50,7 +48,7 @@ public final class Calibration {
         String cp = Files.readString(bench.resolve("target/classpath.txt")).trim();
         Fork.Setup setup = new Fork.Setup(javaOf(o), bench.resolve("target/classes") + java.io.File.pathSeparator + cp,
                 List.of("-Xms1g", "-Xmx1g"));
-        int port = freePort();
+        int port = Bench.freePort();
         List<String> jvm = List.of("-javaagent:" + agent + "=" + agentArgs + ",host=127.0.0.1,port=" + port);
         List<String> wargs = List.of("--workload", workload, "--warmup", String.valueOf(warmup), "--warmupIterations",
                 "110", "--seconds", "1", "--metricsUrl", "http://127.0.0.1:" + port + "/metrics",
@@ -176,11 +174,5 @@ public final class Calibration {
 
     private static String javaOf(java.util.Map<String, String> o) {
         return o.getOrDefault("java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
